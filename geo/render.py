@@ -1,0 +1,772 @@
+"""Render the layers into offline Folium maps and one page per source document.
+
+Every text that comes from the documents or the catalogue is HTML-escaped here, in Python,
+before it reaches the page; data embedded in scripts is JSON with ``<``, ``>``, ``&`` and the
+line separators escaped, so that no document text can end a script or run code. Leaflet comes
+from the installed npm package (``node_modules/leaflet``) and is written beside the maps, so
+the maps open from ``file://`` with no network at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import folium
+import numpy as np
+import shapely
+import xyzservices.providers as xyz
+from branca.element import Element, MacroElement
+from jinja2 import Template
+from pyproj import CRS, Transformer
+from shapely.geometry import mapping, shape
+
+from geo import settings
+from geo._errors import GeoError, LayerError
+from geo.basemap import ATTRIBUTION
+from geo.build import write_atomically
+from geo.corpus import Document, load_corpus
+from geo.crs import fit_crs
+from geo.style import BASEMAP_STYLE, MODE_STYLE, NODE_STYLE, STATUS_STYLE, line_style, node_style
+
+SEP = " | "
+#: Tolerance of the display simplification of lines, in metres of each line's own CRS.
+DISPLAY_TOLERANCE_M = 250.0
+#: Tolerance of the basemap's display simplification, in metres.
+BASEMAP_TOLERANCE_M = 1500.0
+#: Decimals of displayed coordinates (1e-5 degree is about 1 m).
+DISPLAY_DECIMALS = 5
+COUNTRY_NAMES = {
+    "CHN": "China", "KAZ": "Kazakhstan", "RUS": "Russia", "TKM": "Turkmenistan",
+    "AZE": "Azerbaijan", "GEO": "Georgia", "TUR": "Türkiye", "ROU": "Romania", "sea": "at sea",
+}
+CRS_NAMES = {
+    "omerc": "oblique Mercator fitted to the line",
+    "tmerc": "transverse Mercator fitted to the line",
+    "lcc": "Lambert conformal conic fitted to the line",
+    "sum": "sum of its segments, each in its own fitted CRS",
+}
+STATUS_WORDS = {k: v["label"] for k, v in STATUS_STYLE.items()}
+MODE_WORDS = {**{k: v["label"] for k, v in MODE_STYLE.items()},
+              **{k: v["label"] for k, v in NODE_STYLE.items()}}
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """One switchable layer of a map: a published layer, optionally filtered."""
+
+    title: str
+    layer: str
+    keep: Callable[[Mapping[str, Any]], bool] = lambda props: True
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    name: str
+    title: str
+    overlays: tuple[Overlay, ...]
+
+
+def _kind(*kinds: str) -> Callable[[Mapping[str, Any]], bool]:
+    return lambda props: props.get("kind") in kinds
+
+
+MAPS: tuple[MapSpec, ...] = (
+    MapSpec("index", "Middle Corridor infrastructure atlas", (
+        Overlay("Routes", "routes"),
+        Overlay("Railways", "railways"),
+        Overlay("Sea links", "sea_links"),
+        Overlay("Pipelines", "pipelines"),
+        Overlay("Subsea cables", "cables"),
+        Overlay("Stations and border crossings", "stations"),
+        Overlay("Cable landings", "landings"),
+        Overlay("Ports and terminals", "ports"),
+    )),
+    MapSpec("telecom", "Telecom: Trans-Caspian fibre-optic cables", (
+        Overlay("Subsea cables", "cables"),
+        Overlay("Cable landings", "landings"),
+    )),
+    MapSpec("energy", "Energy: BTC and CPC oil pipelines", (
+        Overlay("Pipelines", "pipelines"),
+        Overlay("Oil terminals", "ports", _kind("terminal")),
+    )),
+    MapSpec("transport", "Transport: the Middle Corridor's railways, sea links and ports", (
+        Overlay("Routes", "routes"),
+        Overlay("Railways", "railways"),
+        Overlay("Sea links", "sea_links"),
+        Overlay("Stations and border crossings", "stations"),
+        Overlay("Ports", "ports", _kind("port")),
+    )),
+)
+
+
+def esc(value: object) -> str:
+    """HTML-escape any value for text or attribute context."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def script_json(value: object) -> str:
+    """JSON that is safe inside a ``<script>`` element."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                       ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, code)
+    return text
+
+
+# --- Reading the layers --------------------------------------------------------------------
+
+
+@dataclass
+class Evidence:
+    layers: dict[str, list[dict[str, Any]]]
+    documents: dict[str, dict[str, str]]
+    quotes: dict[str, dict[str, str]]
+    claims: dict[str, dict[str, str]]
+    texts: dict[str, Document]
+
+
+def _read_csv(path: Path) -> dict[str, dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {row["id"]: row for row in csv.DictReader(fh)}
+
+
+def read_evidence(layers_dir: Path, data_dir: Path | None = None) -> Evidence:
+    """Read the published layers and tables, and the document texts they point into."""
+    from geo.schema import LAYERS
+
+    layers = {}
+    for name in LAYERS:
+        path = layers_dir / f"{name}.geojson"
+        if not path.exists():
+            raise LayerError(f"{path}: missing; run `python -m geo build` first")
+        layers[name] = json.loads(path.read_text(encoding="utf-8"))["features"]
+    documents = _read_csv(layers_dir / "documents.csv")
+    quotes = _read_csv(layers_dir / "quotes.csv")
+    claims = _read_csv(layers_dir / "claims.csv")
+    corpus = load_corpus(data_dir)
+    for qid, q in quotes.items():
+        doc = corpus.documents.get(q["doc_id"])
+        if doc is None or doc.text[int(q["start"]) : int(q["end"])] != q["text"]:
+            raise LayerError(
+                f"{layers_dir}/quotes.csv: quote {qid} no longer matches its document; "
+                "run `python -m geo build`"
+            )
+    return Evidence(layers, documents, quotes, claims, corpus.documents)
+
+
+# --- Display geometry --------------------------------------------------------------------
+
+
+def _simplify_line(coords: list[list[float]], proj4: str | None) -> list[list[float]]:
+    crs = CRS.from_proj4(proj4) if proj4 else fit_crs([tuple(c) for c in coords]).crs
+    fwd = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    inv = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    arr = np.asarray(coords, dtype=float)
+    x, y = fwd.transform(arr[:, 0], arr[:, 1])
+    line = shapely.LineString(np.column_stack([x, y]))
+    simple = shapely.simplify(line, DISPLAY_TOLERANCE_M, preserve_topology=True)
+    sx, sy = np.asarray(simple.coords).T
+    lon, lat = inv.transform(sx, sy)
+    out = np.round(np.column_stack([lon, lat]), DISPLAY_DECIMALS)
+    out[0], out[-1] = np.round(arr[0], DISPLAY_DECIMALS), np.round(arr[-1], DISPLAY_DECIMALS)
+    return out.tolist()
+
+
+def display_geometry(feature: Mapping[str, Any]) -> dict[str, Any]:
+    """A lighter geometry to draw: lines simplified in their own projected CRS (topology
+    kept, ends unchanged), coordinates rounded to about a metre."""
+    geom = feature["geometry"]
+    proj4 = feature["properties"].get("crs_proj4") or None
+    if geom["type"] == "LineString":
+        return {"type": "LineString", "coordinates": _simplify_line(geom["coordinates"], proj4)}
+    if geom["type"] == "MultiLineString":
+        return {"type": "MultiLineString",
+                "coordinates": [_simplify_line(part, None) for part in geom["coordinates"]]}
+    if geom["type"] == "Point":
+        return {"type": "Point",
+                "coordinates": [round(c, DISPLAY_DECIMALS) for c in geom["coordinates"]]}
+    raise LayerError(f"unexpected geometry type {geom['type']} in feature {feature['id']}")
+
+
+def basemap_display(features: list[dict[str, Any]]) -> dict[str, Any]:
+    """Countries simplified as a coverage (shared borders stay shared) in a regional conic."""
+    west, south, east, north = settings.REGION_BBOX
+    crs = CRS.from_proj4(
+        f"+proj=lcc +lat_1={south + 5} +lat_2={north - 5} +lat_0={(south + north) / 2} "
+        f"+lon_0={(west + east) / 2} +ellps=WGS84 +units=m +no_defs"
+    )
+    fwd = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    inv = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    geoms = [shapely.transform(shape(f["geometry"]), lambda c: np.column_stack(
+        fwd.transform(c[:, 0], c[:, 1]))) for f in features]
+    simple = shapely.coverage_simplify(np.array(geoms, dtype=object), BASEMAP_TOLERANCE_M)
+    out = []
+    for f, g in zip(features, simple, strict=True):
+        back = shapely.transform(g, lambda c: np.round(np.column_stack(
+            inv.transform(c[:, 0], c[:, 1])), 3))
+        if back.is_empty:
+            continue
+        out.append({"type": "Feature", "id": f["id"],
+                    "properties": {"name": f["properties"]["name"]}, "geometry": mapping(back)})
+    return {"type": "FeatureCollection", "features": out}
+
+
+# --- Popups ------------------------------------------------------------------------------
+
+
+def _cite(n: int) -> str:
+    return f'<a class="cite" href="#" data-n="{n}" title="show quote {n}">[{n}]</a>'
+
+
+def _doc_label(doc: Mapping[str, str]) -> str:
+    title = doc["title"] or f"Document {doc['id']}"
+    bits = [b for b in (doc["outlet"], doc["author"]) if b]
+    bits.append(doc["published"] or "undated")
+    return f"{esc(title)} — {esc(', '.join(bits))}"
+
+
+def popup_html(feature: Mapping[str, Any], ev: Evidence, page_prefix: str = "") -> str:
+    """The popup of one feature: facts with citation marks, then the quotes verbatim."""
+    p = feature["properties"]
+    quote_ids = [q for q in p["quote_ids"].split(SEP) if q]
+    number = {qid: i + 1 for i, qid in enumerate(quote_ids)}
+    rows: list[tuple[str, str]] = []
+    kind = p.get("mode") or p.get("kind")
+    what = esc(MODE_WORDS.get(kind, kind))
+    if p.get("service"):
+        what += f" — {esc(p['service'])}"
+    rows.append(("Kind", what))
+    status = esc(STATUS_WORDS.get(p["status"], p["status"]))
+    if p["status_quote_id"]:
+        when = f"as stated {esc(p['status_as_of'])}" if p["status_as_of"] else "stated in an undated source"
+        status += f", {when} {_cite(number[p['status_quote_id']])}"
+    rows.append(("Status", status))
+    if p["operators"]:
+        ops = ", ".join(esc(o) for o in p["operators"].split(SEP))
+        rows.append(("Operators", ops))
+    if "length_km" in p:
+        rows.append(("Length", (
+            f"{p['length_km']:,.1f} km, measured in a {esc(CRS_NAMES[p['crs_kind']])}"
+            f" (scale error ≤ {p['crs_max_scale_error_pct']:.4f} %); geodesic "
+            f"{p['length_geodesic_km']:,.1f} km ({p['length_vs_geodesic_pct']:+.4f} %)"
+        )))
+        if p["stated_length_km"] is not None:
+            claim = ev.claims[p["stated_length_claim_id"]]
+            rows.append(("Stated length", (
+                f"{p['stated_length_km']:,.0f} km {_cite(number[claim['quote_id']])}; "
+                f"the drawn line is {p['computed_vs_stated_pct']:+.1f} % of it"
+            )))
+        parts = []
+        for key, value in p.items():
+            m = re.fullmatch(r"len_([a-z]+)_km", key)
+            if m and value and value >= 0.05:
+                code = m.group(1).upper() if m.group(1) != "sea" else "sea"
+                parts.append(f"{esc(COUNTRY_NAMES.get(code, code))} {value:,.1f} km")
+        rows.append(("By country", " · ".join(parts)))
+    for cid in [c for c in p["claim_ids"].split(SEP) if c]:
+        claim = ev.claims[cid]
+        if claim["kind"] == "length":
+            continue
+        when = claim["refers_to"] or claim["refers_to_note"]
+        rows.append((esc(claim["kind"].capitalize()), (
+            f"{esc(claim['qualifier'] + ': ' if claim['qualifier'] else '')}"
+            f"{esc(claim['figure'])} ({esc(when)}) {_cite(number[claim['quote_id']])}"
+        )))
+    precision = f"{esc(p['precision'])}, within about {p['uncertainty_km']:g} km"
+    source = p.get("geometry_source") or p.get("position_source") or ""
+    if source:
+        precision += f" — {esc(source)}"
+    if p.get("position_note"):
+        precision += f" ({esc(p['position_note'])})"
+    rows.append(("Geometry", precision))
+    if p.get("note"):
+        rows.append(("Note", esc(p["note"])))
+    table = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
+    quotes = []
+    for qid in quote_ids:
+        q = ev.quotes[qid]
+        doc = ev.documents[q["doc_id"]]
+        href = f"{page_prefix}sources/{esc(q['doc_id'])}.html#q-{esc(qid)}"
+        quotes.append(
+            f'<details class="quote" data-n="{number[qid]}" open>'
+            f"<summary>[{number[qid]}] {_doc_label(doc)}</summary>"
+            f"<blockquote>{esc(q['text'])}</blockquote>"
+            f'<a class="doclink" href="{href}">Read it in the document ›</a></details>'
+        )
+    aliases = [a for a in p["aliases"].split(SEP) if a]
+    aka = f'<p class="aka">Also: {esc(" · ".join(aliases))}</p>' if aliases else ""
+    return (
+        f'<div class="atlas-popup" data-id="{esc(feature["id"])}"><h3>{esc(p["name"])}</h3>{aka}'
+        f'<table class="facts">{table}</table><h4>Sources</h4>{"".join(quotes)}</div>'
+    )
+
+
+# --- Maps --------------------------------------------------------------------------------
+
+_CSS = """
+<style>
+.folium-map { background: %(sea)s; }
+.atlas-popup { font: 13px/1.4 system-ui, sans-serif; }
+.atlas-popup h3 { margin: 0 0 2px; font-size: 15px; }
+.atlas-popup h4 { margin: 8px 0 4px; font-size: 13px; }
+.atlas-popup .aka { margin: 0 0 6px; color: #555; font-size: 12px; }
+.atlas-popup table.facts { border-collapse: collapse; }
+.atlas-popup th { text-align: left; vertical-align: top; padding: 2px 8px 2px 0; color: #444;
+  white-space: nowrap; }
+.atlas-popup td { padding: 2px 0; }
+.atlas-popup details.quote { margin: 4px 0; border-left: 3px solid #bbb; padding-left: 6px; }
+.atlas-popup details.quote.flash { border-left-color: #e65100; background: #fff3e0; }
+.atlas-popup summary { cursor: pointer; color: #333; font-size: 12px; }
+.atlas-popup blockquote { margin: 4px 0; font-style: italic; unicode-bidi: plaintext; }
+.atlas-popup a.cite { text-decoration: none; font-size: 11px; vertical-align: super; }
+.atlas-panel { background: rgba(255,255,255,.94); padding: 6px 8px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); font: 12px/1.35 system-ui, sans-serif; max-width: 300px; }
+.atlas-panel h2 { font-size: 14px; margin: 0 0 4px; }
+.atlas-panel a { color: #0d47a1; }
+.atlas-legend svg { vertical-align: middle; margin-right: 4px; }
+.atlas-legend .row { white-space: nowrap; }
+.atlas-search input { width: 200px; font-size: 13px; padding: 3px; }
+.atlas-search ul { list-style: none; margin: 4px 0 0; padding: 0; max-height: 220px;
+  overflow: auto; }
+.atlas-search li { cursor: pointer; padding: 2px 0; }
+.atlas-search li:hover, .atlas-search li.sel { background: #e3f2fd; }
+.atlas-search li small { color: #666; }
+</style>
+""" % {"sea": BASEMAP_STYLE["sea"]}
+
+
+class _AtlasScript(MacroElement):
+    """Our own script: popups, tooltips, search, ``#f=<id>`` links and citation marks."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var DATA = {{ this.data }};
+  var map = {{ this._parent.get_name() }};
+  var layers = [{{ this.layer_names }}];
+  var index = {};
+  layers.forEach(function (group) {
+    group.eachLayer(function (layer) {
+      var f = layer.feature;
+      if (!f || !Object.prototype.hasOwnProperty.call(DATA.features, f.id)) { return; }
+      var d = DATA.features[f.id];
+      index[f.id] = layer;
+      layer.bindPopup(d.popup, {maxWidth: 440, minWidth: 300, maxHeight: 440});
+      layer.bindTooltip(d.tooltip, {sticky: true});
+      layer.on('popupopen', function () {
+        if (location.hash !== '#f=' + encodeURIComponent(f.id)) {
+          history.replaceState(null, '', '#f=' + encodeURIComponent(f.id));
+        }
+      });
+    });
+  });
+  function bounds(layer) {
+    return layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng(), layer.getLatLng()]);
+  }
+  function open(id) {
+    var layer = index[id];
+    if (!layer) { return false; }
+    map.fitBounds(bounds(layer).pad(0.4), {maxZoom: 8, animate: false});
+    layer.openPopup();
+    return true;
+  }
+  function fromHash() {
+    var m = /^#f=([^&]+)/.exec(location.hash);
+    if (m) { open(decodeURIComponent(m[1])); }
+  }
+  window.addEventListener('hashchange', fromHash);
+  map.getContainer().addEventListener('click', function (e) {
+    var a = e.target.closest ? e.target.closest('a.cite') : null;
+    if (!a) { return; }
+    e.preventDefault();
+    var box = a.closest('.atlas-popup');
+    var quote = box && box.querySelector('details.quote[data-n="' + a.getAttribute('data-n') + '"]');
+    if (!quote) { return; }
+    box.querySelectorAll('details.quote.flash').forEach(function (q) { q.classList.remove('flash'); });
+    quote.open = true;
+    quote.classList.add('flash');
+    quote.scrollIntoView({block: 'nearest'});
+  });
+  function fold(s) {
+    return s.normalize('NFKD').replace(/[\\u0300-\\u036f]/g, '').toLowerCase()
+      .replace(/[\\u2010-\\u2015\\u2212-]/g, ' ').replace(/[\\u2018\\u2019\\u201c\\u201d'"]/g, '')
+      .replace(/\\s+/g, ' ').trim();
+  }
+  var Search = L.Control.extend({
+    options: {position: 'topleft'},
+    onAdd: function () {
+      var box = L.DomUtil.create('div', 'atlas-panel atlas-search');
+      var input = L.DomUtil.create('input', '', box);
+      input.type = 'search';
+      input.placeholder = 'Find a place or line…';
+      input.setAttribute('aria-label', 'Find a feature by any of its names');
+      var list = L.DomUtil.create('ul', '', box);
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      function show() {
+        var q = fold(input.value);
+        list.textContent = '';
+        if (!q) { return; }
+        Object.keys(DATA.features).sort().forEach(function (id) {
+          var d = DATA.features[id];
+          var names = [d.name].concat(d.aliases);
+          var hit = names.filter(function (n) { return fold(n).indexOf(q) >= 0; })[0];
+          if (hit === undefined || !index[id]) { return; }
+          var li = L.DomUtil.create('li', '', list);
+          li.textContent = d.name + ' ';
+          li.setAttribute('data-id', id);
+          if (hit !== d.name) {
+            var small = L.DomUtil.create('small', '', li);
+            small.textContent = '(' + hit + ')';
+          }
+          li.addEventListener('click', function () { location.hash = '#f=' + encodeURIComponent(id); open(id); });
+        });
+      }
+      input.addEventListener('input', show);
+      input.addEventListener('keydown', function (e) {
+        if (e.key === 'Enter' && list.firstChild) { list.firstChild.click(); }
+      });
+      return box;
+    }
+  });
+  new Search().addTo(map);
+  window.ATLAS = {open: open, index: index, ids: Object.keys(index).sort()};
+  fromHash();
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, data: str, layer_names: list[str]) -> None:
+        super().__init__()
+        self._name = "AtlasScript"
+        self.data = data
+        self.layer_names = ", ".join(layer_names)
+
+
+class _Panel(MacroElement):
+    """A Leaflet control holding pre-escaped HTML (title, links, legend)."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var Panel = L.Control.extend({
+    options: {position: {{ this.position|tojson }}},
+    onAdd: function () {
+      var div = L.DomUtil.create('div', 'atlas-panel ' + {{ this.css_class|tojson }});
+      div.innerHTML = {{ this.html }};
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    }
+  });
+  new Panel().addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, html_text: str, position: str, css_class: str) -> None:
+        super().__init__()
+        self._name = "Panel"
+        self.html = script_json(html_text)
+        self.position = position
+        self.css_class = css_class
+
+
+def _swatch_line(style: Mapping[str, Any]) -> str:
+    dash = f' stroke-dasharray="{style["dashArray"]}"' if style.get("dashArray") else ""
+    return (
+        f'<svg width="34" height="12"><line x1="2" y1="6" x2="32" y2="6" '
+        f'stroke="{style["color"]}" stroke-width="{min(style["weight"], 8)}" '
+        f'stroke-opacity="{style["opacity"]}"{dash} stroke-linecap="round"/></svg>'
+    )
+
+
+def legend_html(modes: list[str], statuses: list[str], kinds: list[str]) -> str:
+    """The legend, generated from the same style table the layers are drawn with."""
+    rows = ["<strong>Legend</strong>"]
+    for mode in modes:
+        rows.append(f'<div class="row">{_swatch_line(line_style(mode, "operating"))}'
+                    f"{esc(MODE_STYLE[mode]['label'])}</div>")
+    for status in statuses:
+        s = line_style("railway", status)
+        s["color"] = "#555"
+        rows.append(f'<div class="row">{_swatch_line(s)}{esc(STATUS_STYLE[status]["label"])}</div>')
+    for kind in kinds:
+        n = node_style(kind, "operating")
+        rows.append(
+            f'<div class="row"><svg width="34" height="14"><circle cx="17" cy="7" '
+            f'r="{n["radius"]}" fill="{n["fillColor"]}" stroke="#fff"/></svg>'
+            f"{esc(NODE_STYLE[kind]['label'])}</div>"
+        )
+    rows.append(f'<div class="row" style="color:#666">Basemap: {esc(ATTRIBUTION)}</div>')
+    return "".join(rows)
+
+
+def _nav_html(spec: MapSpec) -> str:
+    links = " · ".join(
+        f"<strong>{esc(m.name.capitalize() if m.name != 'index' else 'Overview')}</strong>"
+        if m.name == spec.name else
+        f'<a href="{esc(m.name)}.html">{esc(m.name.capitalize() if m.name != "index" else "Overview")}</a>'
+        for m in MAPS
+    )
+    return (f"<h2>{esc(spec.title)}</h2><div>{links} · "
+            f'<a href="sources/index.html">Sources</a></div>'
+            "<div style='color:#666'>Click a line or point for its facts and quotes.</div>")
+
+
+def build_map(spec: MapSpec, ev: Evidence) -> tuple[folium.Map, int]:
+    """A Folium map for ``spec``; returns it and the number of features it draws."""
+    west, south, east, north = settings.REGION_BBOX
+    fmap = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=4,
+                      tiles=None, control_scale=True, prefer_canvas=False)
+    fmap.default_js = [("leaflet", "assets/leaflet.js")]
+    fmap.default_css = [("leaflet_css", "assets/leaflet.css")]
+    fmap.get_root().header.add_child(Element(_CSS), name="atlas_css")
+    fmap.get_root().header.add_child(
+        Element('<meta name="referrer" content="no-referrer">'), name="atlas_meta")
+
+    folium.GeoJson(
+        ev.layers["_basemap_display"], name="Countries (Natural Earth 10m)",
+        style_function=lambda _f: {"fillColor": BASEMAP_STYLE["fill"], "color":
+                                   BASEMAP_STYLE["stroke"], "weight": 0.8, "fillOpacity": 1.0},
+        interactive=False, control=True, overlay=False, show=True,
+    ).add_to(fmap)
+    tiles = xyz.CartoDB.Positron
+    folium.TileLayer(
+        tiles=tiles.build_url(scale_factor="{r}"), attr=tiles.html_attribution,
+        name="Online tiles (CartoDB Positron; needs a network)", overlay=False, show=False,
+        max_zoom=tiles.get("max_zoom", 18),
+    ).add_to(fmap)
+
+    data: dict[str, dict[str, Any]] = {}
+    layer_names: list[str] = []
+    drawn = 0
+    bounds: list[tuple[float, float, float, float]] = []
+    modes, statuses, kinds = [], [], []
+    for overlay in spec.overlays:
+        feats = [f for f in ev.layers[overlay.layer] if overlay.keep(f["properties"])]
+        if not feats:
+            continue
+        shown = []
+        for f in feats:
+            p = f["properties"]
+            geom = display_geometry(f)
+            shown.append({"type": "Feature", "id": f["id"],
+                          "properties": {"mode": p.get("mode", ""), "kind": p.get("kind", ""),
+                                         "status": p["status"]},
+                          "geometry": geom})
+            bounds.append(shapely.bounds(shape(geom)).tolist())
+            data[f["id"]] = {"name": p["name"], "aliases": [a for a in p["aliases"].split(SEP) if a],
+                             "popup": popup_html(f, ev), "tooltip": esc(p["name"])}
+            if p.get("mode") and p["mode"] not in modes:
+                modes.append(p["mode"])
+            if p.get("kind") and p["kind"] not in kinds:
+                kinds.append(p["kind"])
+            if p.get("mode") and p["status"] not in statuses:
+                statuses.append(p["status"])
+        drawn += len(shown)
+        group = folium.FeatureGroup(name=overlay.title, show=True).add_to(fmap)
+        layer = folium.GeoJson(
+            {"type": "FeatureCollection", "features": shown}, name=overlay.title,
+            style_function=_style, marker=folium.CircleMarker(radius=5),
+            highlight_function=lambda _f: {"weight": 6, "fillOpacity": 1.0},
+            embed=True, zoom_on_click=False,
+        )
+        layer.add_to(group)
+        layer_names.append(layer.get_name())
+    box = np.array(bounds)
+    fmap.fit_bounds([[box[:, 1].min(), box[:, 0].min()], [box[:, 3].max(), box[:, 2].max()]],
+                    padding=(20, 20))
+    folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
+    order = list(STATUS_STYLE)
+    legend = legend_html(
+        [m for m in MODE_STYLE if m in modes], sorted(statuses, key=order.index),
+        [k for k in NODE_STYLE if k in kinds])
+    fmap.add_child(_Panel(_nav_html(spec), "topleft", "atlas-title"))
+    fmap.add_child(_Panel(legend, "bottomright", "atlas-legend"))
+    fmap.add_child(_AtlasScript(script_json({"features": data}), layer_names))
+    return fmap, drawn
+
+
+def _style(feature: Mapping[str, Any]) -> dict[str, Any]:
+    p = feature["properties"]
+    if p.get("kind"):
+        style = node_style(p["kind"], p["status"])
+    else:
+        style = line_style(p["mode"], p["status"])
+    style["className"] = f"atlas-feature atlas-{p.get('mode') or p.get('kind')}"
+    return style
+
+
+# --- Source pages ------------------------------------------------------------------------
+
+_PAGE = """<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>{title}</title>
+<style>
+body {{ font: 15px/1.55 Georgia, serif; max-width: 52em; margin: 1.5em auto; padding: 0 1em;
+  color: #222; }}
+header {{ font: 13px/1.4 system-ui, sans-serif; border-bottom: 1px solid #ccc;
+  margin-bottom: 1em; padding-bottom: .6em; }}
+header h1 {{ font-size: 20px; margin: .2em 0; }}
+header dl {{ display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: .5em 0; }}
+header dt {{ color: #666; }} header dd {{ margin: 0; word-break: break-all; }}
+.text {{ white-space: pre-wrap; unicode-bidi: plaintext; }}
+mark.q {{ background: #fff3a0; }}
+mark.q.active {{ background: #ffb74d; outline: 2px solid #e65100; }}
+.furniture {{ color: #999; }}
+.supports {{ font: 11px system-ui, sans-serif; user-select: none; }}
+.supports a {{ background: #e3f2fd; border-radius: 3px; padding: 0 3px; margin-left: 2px;
+  text-decoration: none; color: #0d47a1; }}
+</style></head>
+<body>
+<header><a href="{back}index.html">← Map</a> · <a href="{back}sources/index.html">All sources</a>
+{head}</header>
+{body}
+<script>
+(function () {{
+  function mark() {{
+    document.querySelectorAll('mark.q.active').forEach(function (m) {{ m.classList.remove('active'); }});
+    var m = /^#q-(.+)$/.exec(location.hash);
+    if (!m) {{ return; }}
+    var id = decodeURIComponent(m[1]);
+    var first = null;
+    document.querySelectorAll('mark.q').forEach(function (el) {{
+      if ((' ' + el.getAttribute('data-q') + ' ').indexOf(' ' + id + ' ') >= 0) {{
+        el.classList.add('active');
+        first = first || el;
+      }}
+    }});
+    if (first) {{ first.scrollIntoView({{block: 'center'}}); }}
+  }}
+  window.addEventListener('hashchange', mark);
+  mark();
+}})();
+</script>
+</body></html>
+"""
+
+
+def document_page(doc: Document, meta: Mapping[str, str], ev: Evidence,
+                  names: Mapping[str, str]) -> str:
+    """One source document, whole, with every quote highlighted and anchored, and links from
+    each quote to the features it supports."""
+    text = doc.text
+    quotes = sorted((q for q in ev.quotes.values() if q["doc_id"] == doc.id),
+                    key=lambda q: (int(q["start"]), q["id"]))
+    cuts = {0, len(text)}
+    for a, b in doc.furniture:
+        cuts.update((a, b))
+    for q in quotes:
+        cuts.update((int(q["start"]), int(q["end"])))
+    edges = sorted(cuts)
+    out: list[str] = []
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        for q in quotes:
+            if int(q["start"]) == a:
+                out.append(f'<span id="q-{esc(q["id"])}"></span>')
+        covering = [q["id"] for q in quotes if int(q["start"]) <= a and b <= int(q["end"])]
+        chunk = esc(text[a:b])
+        if any(fa <= a and b <= fb for fa, fb in doc.furniture):
+            chunk = f'<span class="furniture">{chunk}</span>'
+        if covering:
+            chunk = f'<mark class="q" data-q="{esc(" ".join(covering))}">{chunk}</mark>'
+        out.append(chunk)
+        for q in quotes:
+            if int(q["end"]) == b:
+                links = "".join(
+                    f'<a href="../index.html#f={esc(fid)}">{esc(names.get(fid, fid))}</a>'
+                    for fid in q["feature_ids"].split(SEP) if fid
+                )
+                out.append(f'<span class="supports" data-quote="{esc(q["id"])}">{links}</span>')
+    title = meta["title"] or f"Document {doc.id}"
+    fields = [("Outlet", meta["outlet"]), ("Author", meta["author"]),
+              ("Published", meta["published"] or "undated"), ("Updated", meta["updated"]),
+              ("URL", meta["url"]), ("SHA-256", meta["sha256"]), ("About", meta["note"]),
+              ("Quotes", str(len(quotes)))]
+    head = (f"<h1>{esc(title)}</h1><dl>"
+            + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in fields if v)
+            + "</dl>")
+    body = f'<div class="text">{"".join(out)}</div>'
+    return _PAGE.format(lang=esc(doc.language or "en"), title=esc(title), back="../",
+                        head=head, body=body)
+
+
+def sources_index(ev: Evidence) -> str:
+    items = []
+    for doc_id, meta in sorted(ev.documents.items()):
+        count = sum(1 for q in ev.quotes.values() if q["doc_id"] == doc_id)
+        items.append(f'<li><a href="{esc(doc_id)}.html">{_doc_label(meta)}</a> '
+                     f"({count} quotes)</li>")
+    body = f"<ul>{''.join(items)}</ul>"
+    return _PAGE.format(lang="en", title="Sources", back="../", head="<h1>Sources</h1>",
+                        body=body)
+
+
+def _leaflet_assets() -> dict[str, bytes]:
+    dist = settings.assets_dir() / "leaflet" / "dist"
+    if not (dist / "leaflet.js").exists():
+        raise GeoError(
+            f"Leaflet not found in {dist}: run `npm ci` in the project folder "
+            "(it installs the leaflet package the maps are built with)"
+        )
+    files = {"assets/leaflet.js": (dist / "leaflet.js").read_bytes(),
+             "assets/leaflet.css": (dist / "leaflet.css").read_bytes()}
+    for image in sorted((dist / "images").glob("*.png")):
+        files[f"assets/images/{image.name}"] = image.read_bytes()
+    license_path = dist.parent / "LICENSE"
+    if license_path.exists():
+        files["assets/LICENSE-leaflet.txt"] = license_path.read_bytes()
+    return files
+
+
+def render(*, out_dir: Path | None = None, layers_dir: Path | None = None,
+           data_dir: Path | None = None) -> dict[str, int]:
+    """Write every map and source page; return the size in bytes of each file written.
+
+    The whole folder is written to a temporary folder and swapped in at the end, so a
+    failed or interrupted render leaves the previous maps as they were.
+    """
+    ev = read_evidence(layers_dir or settings.layers_dir(), data_dir)
+    ev.layers["_basemap_display"] = basemap_display(ev.layers["basemap_countries"])  # type: ignore[assignment]
+    files: dict[str, str | bytes] = dict(_leaflet_assets())
+    for spec in MAPS:
+        fmap, _drawn = build_map(spec, ev)
+        page = fmap.get_root().render()
+        files[f"{spec.name}.html"] = _deterministic(page)
+    names = {f["id"]: f["properties"]["name"] for name, feats in ev.layers.items()
+             if not name.startswith(("basemap", "_")) for f in feats}
+    for doc_id, meta in ev.documents.items():
+        files[f"sources/{doc_id}.html"] = document_page(ev.texts[doc_id], meta, ev, names)
+    files["sources/index.html"] = sources_index(ev)
+    files["README.md"] = (
+        "# Maps\n\nGenerated by `python -m geo render` (or `scripts/regenerate.sh`); not kept "
+        "in git. Open `index.html` in a browser; everything works offline.\n"
+    )
+    write_atomically(out_dir or settings.maps_dir(), files)
+    return {name: len(c if isinstance(c, bytes) else c.encode("utf-8")) for name, c in files.items()}
+
+
+_FOLIUM_ID = re.compile(r"\b([a-z_]+)_([0-9a-f]{32})\b")
+
+
+def _deterministic(page: str) -> str:
+    """Replace Folium's random element ids by sequential ones, so renders are reproducible."""
+    seen: dict[str, str] = {}
+
+    def sub(m: re.Match[str]) -> str:
+        key = m.group(0)
+        if key not in seen:
+            seen[key] = f"{m.group(1)}_{len(seen):04d}"
+        return seen[key]
+
+    return _FOLIUM_ID.sub(sub, page)

@@ -1,0 +1,68 @@
+"""Settings of the atlas, read at call time.
+
+Every path can be overridden from the environment, so that tests and users can point the
+build at other inputs or outputs without touching the code:
+
+``GEO_DATA_DIR``
+    Folder holding ``corpus/`` (documents and quotes), ``catalog/`` (features and claims) and
+    ``basemap/`` (Natural Earth clip). Default: the package's own ``geo/data``.
+``GEO_LAYERS_DIR``
+    Where ``build`` writes the layers. Default: ``layers/`` in the current directory.
+``GEO_MAPS_DIR``
+    Where ``render`` writes the maps. Default: ``maps/`` in the current directory.
+``GEO_ASSETS_DIR``
+    Folder of the installed registry packages the maps take Leaflet from
+    (``node_modules``). Default: ``node_modules/`` in the current directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DATA_DIR = Path(__file__).resolve().parent / "data"
+
+#: Decimal places written for longitude and latitude (RFC 7946 recommends no more than needed;
+#: 7 decimals is about 1 cm).
+COORD_DECIMALS = 7
+
+#: Decimal places for lengths in kilometres written to layers (1 m).
+LENGTH_DECIMALS = 3
+
+#: Greatest spacing of vertices along a densified geodesic, in metres.
+DENSIFY_STEP_M = 2_000.0
+
+#: How far from its end nodes a cable or sea link may run over land (landing approaches),
+#: and a railway or pipeline over water (ports, coastal terminals), in kilometres.
+LANDING_TOLERANCE_KM = 6.0
+
+#: Largest disagreement allowed between the length measured in a feature's projected CRS and
+#: the ellipsoidal geodesic length, as a fraction.
+LENGTH_TOLERANCE = 0.0005
+
+#: Countries whose share of each line is reported, as ISO 3166-1 alpha-3 codes, in the order
+#: the layer fields appear. Natural Earth names are mapped to these codes in ``geo.basemap``.
+SPLIT_COUNTRIES: tuple[str, ...] = ("CHN", "KAZ", "RUS", "TKM", "AZE", "GEO", "TUR", "ROU")
+
+#: Region the basemap is clipped to: (west, south, east, north) in degrees.
+REGION_BBOX: tuple[float, float, float, float] = (25.0, 33.0, 87.0, 56.0)
+
+
+def data_dir() -> Path:
+    """Folder of the human-edited inputs (``GEO_DATA_DIR`` or the package data)."""
+    return Path(os.environ.get("GEO_DATA_DIR", PACKAGE_DATA_DIR))
+
+
+def layers_dir() -> Path:
+    """Folder the layers are written to (``GEO_LAYERS_DIR`` or ``./layers``)."""
+    return Path(os.environ.get("GEO_LAYERS_DIR", "layers"))
+
+
+def maps_dir() -> Path:
+    """Folder the maps are written to (``GEO_MAPS_DIR`` or ``./maps``)."""
+    return Path(os.environ.get("GEO_MAPS_DIR", "maps"))
+
+
+def assets_dir() -> Path:
+    """Folder of installed npm packages the maps take Leaflet from."""
+    return Path(os.environ.get("GEO_ASSETS_DIR", "node_modules"))
