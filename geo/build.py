@@ -71,6 +71,8 @@ def compute(data_dir: Path | None = None) -> Built:
         _check_physics(seg, m, problems)
     for node in catalog.nodes.values():
         _check_node(node, basemap, problems)
+    # Rows need sound geometry: report the physical problems before measuring any further.
+    problems.raise_if_any(CatalogError)
     built = Built(corpus=corpus, catalog=catalog, measures=measures)
     _fill_rows(built, basemap, problems)
     problems.raise_if_any(CatalogError)
@@ -406,6 +408,9 @@ def write_atomically(target: Path, files: Mapping[str, str | bytes]) -> None:
                 path.write_text(content, encoding="utf-8", newline="\n")
             with open(path, "rb") as fh:
                 os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the outputs are not
         backup = target.with_name(f".{target.name}.old")
         if target.exists():
             os.replace(target, backup)

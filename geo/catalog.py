@@ -175,23 +175,29 @@ def load_catalog(corpus: Corpus, data_dir: Path | None = None) -> Catalog:
     """
     root = (data_dir or settings.data_dir()) / "catalog"
     problems = Problems()
-    nodes = _load(root, "nodes.toml", "node", _NODE_FIELDS, problems, _make_node)
-    segments = _load(root, "segments.toml", "segment", _SEGMENT_FIELDS, problems, _make_segment)
-    routes = _load(root, "routes.toml", "route", _ROUTE_FIELDS, problems, _make_route)
-    claims = _load(root, "claims.toml", "claim", _CLAIM_FIELDS, problems, _make_claim)
+    broken: set[str] = set()
+    nodes = _load(root, "nodes.toml", "node", _NODE_FIELDS, problems, _make_node, broken)
+    segments = _load(root, "segments.toml", "segment", _SEGMENT_FIELDS, problems, _make_segment,
+                     broken)
+    routes = _load(root, "routes.toml", "route", _ROUTE_FIELDS, problems, _make_route, broken)
+    claims = _load(root, "claims.toml", "claim", _CLAIM_FIELDS, problems, _make_claim, broken)
     _check_ids_unique(nodes, segments, routes, problems)
-    _check_references(nodes, segments, routes, claims, corpus, problems)
+    _check_references(nodes, segments, routes, claims, corpus, problems, broken)
     problems.raise_if_any(CatalogError)
     return Catalog(nodes=nodes, segments=segments, routes=routes, claims=claims)
 
 
-def _load(root, filename, table, fields, problems, make):  # type: ignore[no-untyped-def]
+def _load(root, filename, table, fields, problems, make, broken):  # type: ignore[no-untyped-def]
+    """Entries of one file that passed their checks; ids of those that did not go to
+    ``broken`` so that references to them are not reported a second time."""
     label = f"catalog/{filename}"
     parsed = read_toml(root / filename, label, problems)
     out: dict[str, Any] = {}
     for i, raw in enumerate(entries(parsed, table, label, problems)):
         entry = check_entry(raw, fields, label, i, problems)
         if entry is None:
+            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                broken.add(raw["id"])
             continue
         if entry["id"] in out:
             problems.add(label, entry["id"], "id", f"duplicate {table} id")
@@ -199,6 +205,8 @@ def _load(root, filename, table, fields, problems, make):  # type: ignore[no-unt
         item = make(entry, label, problems)
         if item is not None:
             out[entry["id"]] = item
+        else:
+            broken.add(entry["id"])
     return out
 
 
@@ -353,23 +361,24 @@ def _check_quote_refs(
                     )
 
 
-def _check_references(nodes, segments, routes, claims, corpus: Corpus, problems: Problems) -> None:  # type: ignore[no-untyped-def]
+def _check_references(nodes, segments, routes, claims, corpus: Corpus, problems: Problems,  # type: ignore[no-untyped-def]
+                      broken: set[str]) -> None:
     for node in nodes.values():
         _check_quote_refs("catalog/nodes.toml", node, corpus, problems)
     for seg in segments.values():
         label = "catalog/segments.toml"
         _check_quote_refs(label, seg, corpus, problems)
         for field, ref in (("from", seg.start), ("to", seg.end)):
-            if ref not in nodes:
+            if ref not in nodes and ref not in broken:
                 problems.add(label, seg.id, field, f"unknown node id {ref!r}")
     for route in routes.values():
         label = "catalog/routes.toml"
         _check_quote_refs(label, route, corpus, problems)
-        _check_chain(route, segments, label, problems)
+        _check_chain(route, segments, label, problems, broken)
     known = set(nodes) | set(segments) | set(routes)
     for claim in claims.values():
         label = "catalog/claims.toml"
-        if claim.feature not in known:
+        if claim.feature not in known and claim.feature not in broken:
             problems.add(label, claim.id, "feature", f"unknown feature id {claim.feature!r}")
         quote = corpus.quotes.get(claim.quote)
         if quote is None:
@@ -418,11 +427,14 @@ def orient_chain(segments: list[Segment]) -> list[bool] | None:
     return None
 
 
-def _check_chain(route: Route, segments: dict[str, Segment], label: str, problems: Problems) -> None:
+def _check_chain(
+    route: Route, segments: dict[str, Segment], label: str, problems: Problems, broken: set[str]
+) -> None:
     chain = []
     for i, sid in enumerate(route.segments):
         if sid not in segments:
-            problems.add(label, route.id, f"segments[{i}]", f"unknown segment id {sid!r}")
+            if sid not in broken:
+                problems.add(label, route.id, f"segments[{i}]", f"unknown segment id {sid!r}")
             return
         chain.append(segments[sid])
     for i in range(1, len(chain)):

@@ -16,6 +16,7 @@ import pyogrio
 
 from geo import settings
 from geo._errors import LayerError
+from geo._geojson import clean_geometry
 from geo.basemap import ATTRIBUTION
 from geo.schema import LAYERS, MAX_TEXT_BYTES, TABLES, Column
 
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 #: Fixed timestamp GDAL writes into the GeoPackage, so that rebuilding gives the same bytes.
 GPKG_DATE = "2000-01-01T00:00:00Z"
 GPKG_NAME = "corridor.gpkg"
+#: GeoPackage 1.3: read without warnings by older GDALs such as Debian 12's 3.6.
+_GPKG_OPTIONS = {"VERSION": "1.3"}
 
 #: Colours (KML aabbggrr) by mode, for the KML export; the same hues as the maps' style table.
 _KML_COLOURS = {
@@ -60,7 +63,8 @@ def _geoframe(built: Built, name: str) -> gpd.GeoDataFrame:
     _title, _gtype, columns = LAYERS[name]
     rows = built.rows[name]
     frame = _frame(rows, columns)
-    return gpd.GeoDataFrame(frame, geometry=[r["geometry"] for r in rows], crs="EPSG:4326")
+    geometry = [clean_geometry(r["geometry"], settings.COORD_DECIMALS) for r in rows]
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
 
 
 def geopackage_bytes(built: Built) -> bytes:
@@ -73,10 +77,11 @@ def geopackage_bytes(built: Built) -> bytes:
                 continue
             frame = _geoframe(built, name)
             pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG",
-                                    promote_to_multi=False, geometry_type=_gpkg_type(name))
+                                    promote_to_multi=False, geometry_type=_gpkg_type(name),
+                                    dataset_options=_GPKG_OPTIONS)
         for name, (_title, columns) in TABLES.items():
             pyogrio.write_dataframe(_frame(built.rows[name], columns), path, layer=name,
-                                    driver="GPKG")
+                                    driver="GPKG", dataset_options=_GPKG_OPTIONS)
         return path.read_bytes()
 
 

@@ -45,7 +45,7 @@ LENGTH_TOLERANCE = 0.0005
 SPLIT_COUNTRIES: tuple[str, ...] = ("CHN", "KAZ", "RUS", "TKM", "AZE", "GEO", "TUR", "ROU")
 
 #: Region the basemap is clipped to: (west, south, east, north) in degrees.
-REGION_BBOX: tuple[float, float, float, float] = (25.0, 33.0, 87.0, 56.0)
+REGION_BBOX: tuple[float, float, float, float] = (20.0, 28.0, 92.0, 58.0)
 
 
 def data_dir() -> Path:
