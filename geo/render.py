@@ -40,6 +40,7 @@ SEP = " | "
 DISPLAY_TOLERANCE_M = 250.0
 #: Tolerance of the basemap's display simplification, in metres.
 BASEMAP_TOLERANCE_M = 1500.0
+NODE_PANE = "atlas_nodes"
 #: Decimals of displayed coordinates (1e-5 degree is about 1 m).
 DISPLAY_DECIMALS = 5
 COUNTRY_NAMES = {
@@ -356,6 +357,8 @@ class _AtlasScript(MacroElement):
   var map = {{ this._parent.get_name() }};
   var layers = [{{ this.layer_names }}];
   var index = {};
+  // Fitted here without animation: a view change during a running zoom animation is ignored.
+  map.fitBounds(DATA.view, {padding: [20, 20], animate: false});
   layers.forEach(function (group) {
     group.eachLayer(function (layer) {
       var f = layer.feature;
@@ -551,6 +554,9 @@ def build_map(spec: MapSpec, ev: Evidence) -> tuple[folium.Map, int]:
         max_zoom=tiles.get("max_zoom", 18),
     ).add_to(fmap)
 
+    # Points get a pane of their own above the lines, so a port is never hidden by the lines
+    # that end at it.
+    folium.map.CustomPane(NODE_PANE, z_index=450).add_to(fmap)
     data: dict[str, dict[str, Any]] = {}
     layer_names: list[str] = []
     drawn = 0
@@ -581,15 +587,15 @@ def build_map(spec: MapSpec, ev: Evidence) -> tuple[folium.Map, int]:
         group = folium.FeatureGroup(name=overlay.title, show=True).add_to(fmap)
         layer = folium.GeoJson(
             {"type": "FeatureCollection", "features": shown}, name=overlay.title,
-            style_function=_style, marker=folium.CircleMarker(radius=5),
+            style_function=_style, marker=folium.CircleMarker(radius=5, pane=NODE_PANE),
             highlight_function=lambda _f: {"weight": 6, "fillOpacity": 1.0},
             embed=True, zoom_on_click=False,
         )
         layer.add_to(group)
         layer_names.append(layer.get_name())
     box = np.array(bounds)
-    fmap.fit_bounds([[box[:, 1].min(), box[:, 0].min()], [box[:, 3].max(), box[:, 2].max()]],
-                    padding=(20, 20))
+    view = [[float(box[:, 1].min()), float(box[:, 0].min())],
+            [float(box[:, 3].max()), float(box[:, 2].max())]]
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     order = list(STATUS_STYLE)
     legend = legend_html(
@@ -597,7 +603,7 @@ def build_map(spec: MapSpec, ev: Evidence) -> tuple[folium.Map, int]:
         [k for k in NODE_STYLE if k in kinds])
     fmap.add_child(_Panel(_nav_html(spec), "topleft", "atlas-title"))
     fmap.add_child(_Panel(legend, "bottomright", "atlas-legend"))
-    fmap.add_child(_AtlasScript(script_json({"features": data}), layer_names))
+    fmap.add_child(_AtlasScript(script_json({"features": data, "view": view}), layer_names))
     return fmap, drawn
 
 
@@ -766,7 +772,7 @@ assets written beside it are not kept in git. Open `index.html` in a browser; ev
 offline.
 """
 
-_FOLIUM_ID = re.compile(r"\b([a-z_]+)_([0-9a-f]{32})\b")
+_FOLIUM_ID = re.compile(r"(?<![0-9A-Za-z])([a-z][a-z_]*?)_([0-9a-f]{32})(?![0-9a-f])")
 
 
 def _deterministic(page: str) -> str:

@@ -58,6 +58,7 @@ def node_style(kind: str, status: str) -> dict[str, Any]:
         "radius": base["radius"],
         "color": "#ffffff",
         "weight": 1.5,
+        "fill": True,
         "fillColor": base["color"],
         "fillOpacity": 0.95 if status != "not_stated" else 0.8,
         "opacity": 1.0,
