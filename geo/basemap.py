@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import shapely
 from shapely.geometry import shape
@@ -33,7 +34,7 @@ class Basemap:
     countries_path: Path
 
 
-def _read(path: Path) -> list[dict[str, object]]:
+def _read(path: Path) -> list[dict[str, Any]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -41,7 +42,9 @@ def _read(path: Path) -> list[dict[str, object]]:
             [Problem(f"basemap/{path.name}", "", "", "is missing: run scripts/make_basemap.py")]
         ) from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(f"basemap/{path.name}", "", "", f"is not GeoJSON: {exc}")]) from None
+        raise InputError(
+            [Problem(f"basemap/{path.name}", "", "", f"is not GeoJSON: {exc}")]
+        ) from None
     return list(data["features"])
 
 
@@ -50,11 +53,11 @@ def load_basemap(data_dir: Path | None = None) -> Basemap:
     """Load the basemap of ``data_dir`` (default :func:`geo.settings.data_dir`)."""
     root = (data_dir or settings.data_dir()) / "basemap"
     land_path, countries_path = root / "land.geojson", root / "countries.geojson"
-    land = shapely.union_all([shape(f["geometry"]) for f in _read(land_path)])  # type: ignore[arg-type]
+    land = shapely.union_all([shape(f["geometry"]) for f in _read(land_path)])
     grouped: dict[str, list[BaseGeometry]] = {}
     for f in _read(countries_path):
         props = f["properties"]
-        grouped.setdefault(str(props["iso_a3"]), []).append(shape(f["geometry"]))  # type: ignore[index, arg-type]
+        grouped.setdefault(str(props["iso_a3"]), []).append(shape(f["geometry"]))
     countries = {iso: shapely.union_all(parts) for iso, parts in sorted(grouped.items())}
     for geom in (land, *countries.values()):
         shapely.prepare(geom)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 import tempfile
@@ -104,7 +105,8 @@ def _check_physics(seg: Segment, m: LineMeasure, problems: Problems) -> None:
                 label,
                 seg.id,
                 "via",
-                f"a {seg.mode.replace('_', ' ')} must lie at sea, but {m.land_outside_ends_km:.1f} km "
+                f"a {seg.mode.replace('_', ' ')} must lie at sea, but "
+                f"{m.land_outside_ends_km:.1f} km "
                 f"of it crosses land more than {settings.LANDING_TOLERANCE_KM:g} km from its "
                 f"ends{_where(m.first_land_outside_ends)}; add waypoints that keep it at sea",
             )
@@ -125,13 +127,17 @@ def _check_node(node: Node, basemap: Basemap, problems: Problems) -> None:
     if node.kind in COASTAL_KINDS and dist > limit:
         where = "on land" if on_land else "at sea"
         problems.add(
-            label, node.id, "lon",
+            label,
+            node.id,
+            "lon",
             f"a {node.kind} must be at the coast, but ({node.lon}, {node.lat}) is {dist:.1f} km "
             f"{where} from it (limit {limit:g} km)",
         )
     elif not on_land and dist > limit:
         problems.add(
-            label, node.id, "lon",
+            label,
+            node.id,
+            "lon",
             f"({node.lon}, {node.lat}) is {dist:.1f} km out at sea; a {node.kind} stands on land "
             "— are lon and lat right?",
         )
@@ -158,6 +164,7 @@ def _status(item: Feature, built: Built) -> dict[str, str]:
         "status_as_of": as_of,
         "status_quote_id": item.status_quote,
         "operators": SEP.join(item.operators),
+        "operators_quote_id": item.operators_quote,
     }
 
 
@@ -166,8 +173,14 @@ def _extra_quotes(item: Feature) -> list[str]:
 
 
 def _lengths(
-    item_id: str, length_km: float, geodesic_km: float, by_country: Mapping[str, float],
-    crs_kind: str, proj4: str, scale_error: float, built: Built,
+    item_id: str,
+    length_km: float,
+    geodesic_km: float,
+    by_country: Mapping[str, float],
+    crs_kind: str,
+    proj4: str,
+    scale_error: float,
+    built: Built,
 ) -> dict[str, Any]:
     stated = [c for c in built.catalog.claims_of(item_id) if c.kind == "length"]
     stated_km = stated[0].value if stated else None
@@ -200,28 +213,55 @@ def _fill_rows(built: Built, basemap: Basemap, problems: Problems) -> None:
     for seg in sorted(cat.segments.values(), key=lambda s: s.id):
         m = built.measures[seg.id]
         row = {
-            "id": seg.id, "name": seg.name, "aliases": SEP.join(seg.aliases), "mode": seg.mode,
-            "service": seg.service, **_status(seg, built), "from_node": seg.start,
-            "to_node": seg.end, "countries": _countries(m.by_country_km),
-            "precision": seg.precision, "uncertainty_km": seg.uncertainty_km,
-            "geometry_source": seg.geometry_source, "vertex_count": len(m.points),
-            **_lengths(seg.id, m.length_km, m.geodesic_length_km, m.by_country_km,
-                       m.crs.kind, m.crs.proj4, m.crs.max_scale_error, built),
+            "id": seg.id,
+            "name": seg.name,
+            "aliases": SEP.join(seg.aliases),
+            "mode": seg.mode,
+            "service": seg.service,
+            **_status(seg, built),
+            "from_node": seg.start,
+            "to_node": seg.end,
+            "countries": _countries(m.by_country_km),
+            "precision": seg.precision,
+            "uncertainty_km": seg.uncertainty_km,
+            "geometry_source": seg.geometry_source,
+            "vertex_count": len(m.points),
+            **_lengths(
+                seg.id,
+                m.length_km,
+                m.geodesic_length_km,
+                m.by_country_km,
+                m.crs.kind,
+                m.crs.proj4,
+                m.crs.max_scale_error,
+                built,
+            ),
             **_evidence(seg, built, _extra_quotes(seg)),
         }
         rows[MODE_LAYER[seg.mode]].append({"geometry": LineString(m.points), **row})
     for route in sorted(cat.routes.values(), key=lambda r: r.id):
         rows["routes"].append(_route_row(route, built))
     for node in sorted(cat.nodes.values(), key=lambda n: n.id):
-        touching = [s.id for s in sorted(cat.segments.values(), key=lambda s: s.id)
-                    if node.id in (s.start, s.end)]
+        touching = [
+            s.id
+            for s in sorted(cat.segments.values(), key=lambda s: s.id)
+            if node.id in (s.start, s.end)
+        ]
         row = {
-            "id": node.id, "name": node.name, "aliases": SEP.join(node.aliases),
-            "kind": node.kind, **_status(node, built),
-            "country": country_of(node.lon, node.lat, basemap), "lon": node.lon,
-            "lat": node.lat, "precision": node.precision, "uncertainty_km": node.uncertainty_km,
-            "position_note": node.position_note, "position_source": node.position_source,
-            "segment_ids": SEP.join(touching), **_evidence(node, built, _extra_quotes(node)),
+            "id": node.id,
+            "name": node.name,
+            "aliases": SEP.join(node.aliases),
+            "kind": node.kind,
+            **_status(node, built),
+            "country": country_of(node.lon, node.lat, basemap),
+            "lon": node.lon,
+            "lat": node.lat,
+            "precision": node.precision,
+            "uncertainty_km": node.uncertainty_km,
+            "position_note": node.position_note,
+            "position_source": node.position_source,
+            "segment_ids": SEP.join(touching),
+            **_evidence(node, built, _extra_quotes(node)),
         }
         rows[KIND_LAYER[node.kind]].append({"geometry": Point(node.lon, node.lat), **row})
     for name, items in rows.items():
@@ -233,7 +273,8 @@ def _fill_rows(built: Built, basemap: Basemap, problems: Problems) -> None:
 def _route_row(route: Route, built: Built) -> dict[str, Any]:
     segs = [built.catalog.segments[s] for s in route.segments]
     flags = orient_chain(segs) or [False] * len(segs)
-    parts, by_country = [], {}
+    parts: list[list[tuple[float, float]]] = []
+    by_country: dict[str, float] = {}
     length = geodesic = 0.0
     worst = 0.0
     for seg, rev in zip(segs, flags, strict=True):
@@ -247,13 +288,21 @@ def _route_row(route: Route, built: Built) -> dict[str, Any]:
     first, last = segs[0], segs[-1]
     start = first.end if flags[0] else first.start
     end = last.start if flags[-1] else last.end
-    ordered = {iso: by_country[iso] for iso in (*settings.SPLIT_COUNTRIES, SEA) if iso in by_country}
+    ordered = {
+        iso: by_country[iso] for iso in (*settings.SPLIT_COUNTRIES, SEA) if iso in by_country
+    }
     return {
         "geometry": MultiLineString(parts),
-        "id": route.id, "name": route.name, "aliases": SEP.join(route.aliases), "mode": "route",
-        **_status(route, built), "from_node": start, "to_node": end,
+        "id": route.id,
+        "name": route.name,
+        "aliases": SEP.join(route.aliases),
+        "mode": "route",
+        **_status(route, built),
+        "from_node": start,
+        "to_node": end,
         "segment_count": len(segs),
-        "countries": _countries(ordered), "vertex_count": sum(len(p) for p in parts),
+        "countries": _countries(ordered),
+        "vertex_count": sum(len(p) for p in parts),
         **_lengths(route.id, length, geodesic, ordered, "sum", "", worst, built),
         **_evidence(route, built, _extra_quotes(route)),
     }
@@ -263,7 +312,9 @@ def _check_text_sizes(layer: str, row: Mapping[str, Any], problems: Problems) ->
     for key, value in row.items():
         if isinstance(value, str) and len(value.encode("utf-8")) > MAX_TEXT_BYTES:
             problems.add(
-                f"layers/{layer}.geojson", str(row["id"]), key,
+                f"layers/{layer}.geojson",
+                str(row["id"]),
+                key,
                 f"is {len(value.encode('utf-8'))} bytes; layer text is limited to "
                 f"{MAX_TEXT_BYTES} bytes (shorten it in the catalogue)",
             )
@@ -282,23 +333,50 @@ def _table_rows(built: Built) -> dict[str, list[dict[str, Any]]]:
     for claim in cat.claims.values():
         supports.setdefault(claim.quote, []).append(claim.feature)
     documents = [
-        {"id": d.id, "title": d.title, "outlet": d.outlet, "author": d.author,
-         "published": d.published, "updated": d.updated, "url": d.url, "language": d.language,
-         "sha256": d.sha256, "chars": d.chars, "note": d.note}
+        {
+            "id": d.id,
+            "title": d.title,
+            "outlet": d.outlet,
+            "author": d.author,
+            "published": d.published,
+            "updated": d.updated,
+            "url": d.url,
+            "language": d.language,
+            "sha256": d.sha256,
+            "chars": d.chars,
+            "note": d.note,
+        }
         for d in sorted(corpus.documents.values(), key=lambda d: d.id)
     ]
     quotes = [
-        {"id": q.id, "doc_id": q.document, "start": q.start, "end": q.end, "text": q.text,
-         "prefix": q.prefix, "suffix": q.suffix,
-         "feature_ids": SEP.join(sorted(set(supports.get(q.id, []))))}
+        {
+            "id": q.id,
+            "doc_id": q.document,
+            "start": q.start,
+            "end": q.end,
+            "text": q.text,
+            "prefix": q.prefix,
+            "suffix": q.suffix,
+            "feature_ids": SEP.join(sorted(set(supports.get(q.id, [])))),
+        }
         for q in sorted(corpus.quotes.values(), key=lambda q: q.id)
     ]
     claims = [
-        {"id": c.id, "feature_id": c.feature, "kind": c.kind, "value": c.value,
-         "value_max": c.value_max, "unit": c.unit, "qualifier": c.qualifier, "figure": c.figure,
-         "refers_to": c.refers_to, "refers_to_note": c.refers_to_note, "quote_id": c.quote,
-         "doc_id": corpus.quotes[c.quote].document,
-         "stated_on": corpus.documents[corpus.quotes[c.quote].document].published}
+        {
+            "id": c.id,
+            "feature_id": c.feature,
+            "kind": c.kind,
+            "value": c.value,
+            "value_max": c.value_max,
+            "unit": c.unit,
+            "qualifier": c.qualifier,
+            "figure": c.figure,
+            "refers_to": c.refers_to,
+            "refers_to_note": c.refers_to_note,
+            "quote_id": c.quote,
+            "doc_id": corpus.quotes[c.quote].document,
+            "stated_on": corpus.documents[corpus.quotes[c.quote].document].published,
+        }
         for c in sorted(cat.claims.values(), key=lambda c: c.id)
     ]
     route_segments = []
@@ -306,10 +384,21 @@ def _table_rows(built: Built) -> dict[str, list[dict[str, Any]]]:
         segs = [cat.segments[s] for s in route.segments]
         flags = orient_chain(segs) or [False] * len(segs)
         for i, (seg, rev) in enumerate(zip(segs, flags, strict=True), start=1):
-            route_segments.append({"id": f"{route.id}_{i:02d}", "route_id": route.id,
-                                   "position": i, "segment_id": seg.id, "reversed": int(rev)})
-    return {"documents": documents, "quotes": quotes, "claims": claims,
-            "route_segments": route_segments}
+            route_segments.append(
+                {
+                    "id": f"{route.id}_{i:02d}",
+                    "route_id": route.id,
+                    "position": i,
+                    "segment_id": seg.id,
+                    "reversed": int(rev),
+                }
+            )
+    return {
+        "documents": documents,
+        "quotes": quotes,
+        "claims": claims,
+        "route_segments": route_segments,
+    }
 
 
 def _csv(rows: list[dict[str, Any]], columns: tuple[Column, ...]) -> str:
@@ -327,14 +416,12 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _basemap_features(path: Path) -> str:
-    import json
-
+def _basemap_features(path: Path) -> list[dict[str, Any]]:
     data = json.loads(path.read_text(encoding="utf-8"))
     return [
         feature(f["id"], f["properties"], shape(f["geometry"]), decimals=5)
         for f in data["features"]
-    ]  # type: ignore[return-value]
+    ]
 
 
 def _render_files(built: Built, basemap: Basemap) -> None:
@@ -343,15 +430,21 @@ def _render_files(built: Built, basemap: Basemap) -> None:
         if name.startswith("basemap_"):
             continue
         feats = [
-            feature(row["id"], _properties(row, columns), row["geometry"],
-                    decimals=settings.COORD_DECIMALS)
+            feature(
+                row["id"],
+                _properties(row, columns),
+                row["geometry"],
+                decimals=settings.COORD_DECIMALS,
+            )
             for row in built.rows[name]
         ]
         files[f"{name}.geojson"] = dumps_collection(name, feats)
     files["basemap_land.geojson"] = dumps_collection(
-        "basemap_land", _basemap_features(basemap.land_path))
+        "basemap_land", _basemap_features(basemap.land_path)
+    )
     files["basemap_countries.geojson"] = dumps_collection(
-        "basemap_countries", _basemap_features(basemap.countries_path))
+        "basemap_countries", _basemap_features(basemap.countries_path)
+    )
     tables = _table_rows(built)
     built.rows.update(tables)
     for name, (_title, columns) in TABLES.items():

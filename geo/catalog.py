@@ -17,6 +17,7 @@ Every problem in every file is collected and raised at once as a :class:`Catalog
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -177,8 +178,9 @@ def load_catalog(corpus: Corpus, data_dir: Path | None = None) -> Catalog:
     problems = Problems()
     broken: set[str] = set()
     nodes = _load(root, "nodes.toml", "node", _NODE_FIELDS, problems, _make_node, broken)
-    segments = _load(root, "segments.toml", "segment", _SEGMENT_FIELDS, problems, _make_segment,
-                     broken)
+    segments = _load(
+        root, "segments.toml", "segment", _SEGMENT_FIELDS, problems, _make_segment, broken
+    )
     routes = _load(root, "routes.toml", "route", _ROUTE_FIELDS, problems, _make_route, broken)
     claims = _load(root, "claims.toml", "claim", _CLAIM_FIELDS, problems, _make_claim, broken)
     _check_ids_unique(nodes, segments, routes, problems)
@@ -187,7 +189,15 @@ def load_catalog(corpus: Corpus, data_dir: Path | None = None) -> Catalog:
     return Catalog(nodes=nodes, segments=segments, routes=routes, claims=claims)
 
 
-def _load(root, filename, table, fields, problems, make, broken):  # type: ignore[no-untyped-def]
+def _load(
+    root: Path,
+    filename: str,
+    table: str,
+    fields: tuple[Field, ...],
+    problems: Problems,
+    make: Callable[[dict[str, Any], str, Problems], Any],
+    broken: set[str],
+) -> dict[str, Any]:
     """Entries of one file that passed their checks; ids of those that did not go to
     ``broken`` so that references to them are not reported a second time."""
     label = f"catalog/{filename}"
@@ -231,7 +241,9 @@ def check_lonlat(
     west, south, east, north = settings.REGION_BBOX
     ok = True
     if not -90 <= lat <= 90:
-        problems.add(label, ident, f"{field}lat", f"{lat} is outside -90..90 — are lon and lat swapped?")
+        problems.add(
+            label, ident, f"{field}lat", f"{lat} is outside -90..90 — are lon and lat swapped?"
+        )
         ok = False
     if not -180 <= lon <= 180:
         problems.add(label, ident, f"{field}lon", f"{lon} is outside -180..180")
@@ -311,15 +323,27 @@ def _make_claim(entry: dict[str, Any], label: str, problems: Problems) -> Claim 
         return None
     if not entry["refers_to"] and not entry["refers_to_note"]:
         problems.add(
-            label, entry["id"], "refers_to_note", "say what the figure refers to when refers_to is empty"
+            label,
+            entry["id"],
+            "refers_to_note",
+            "say what the figure refers to when refers_to is empty",
         )
         return None
     return Claim(**entry)
 
 
-def _check_ids_unique(nodes, segments, routes, problems: Problems) -> None:  # type: ignore[no-untyped-def]
+def _check_ids_unique(
+    nodes: dict[str, Node],
+    segments: dict[str, Segment],
+    routes: dict[str, Route],
+    problems: Problems,
+) -> None:
     seen: dict[str, str] = {}
-    for filename, items in (("nodes.toml", nodes), ("segments.toml", segments), ("routes.toml", routes)):
+    for filename, items in (
+        ("nodes.toml", nodes),
+        ("segments.toml", segments),
+        ("routes.toml", routes),
+    ):
         for ident in items:
             if ident in seen:
                 problems.add(
@@ -329,9 +353,7 @@ def _check_ids_unique(nodes, segments, routes, problems: Problems) -> None:  # t
                 seen[ident] = filename
 
 
-def _check_quote_refs(
-    label: str, item: Feature, corpus: Corpus, problems: Problems
-) -> None:
+def _check_quote_refs(label: str, item: Feature, corpus: Corpus, problems: Problems) -> None:
     if not item.quotes:
         problems.add(label, item.id, "quotes", "needs at least one supporting quote")
     for i, qid in enumerate(item.quotes):
@@ -340,7 +362,9 @@ def _check_quote_refs(
     if item.status != "not_stated":
         if not item.status_quote:
             problems.add(
-                label, item.id, "status_quote",
+                label,
+                item.id,
+                "status_quote",
                 f"status {item.status!r} needs the quote that states it (or status 'not_stated')",
             )
         elif item.status_quote not in corpus.quotes:
@@ -351,18 +375,30 @@ def _check_quote_refs(
         if not item.operators_quote:
             problems.add(label, item.id, "operators_quote", "operators need the quote naming them")
         elif item.operators_quote not in corpus.quotes:
-            problems.add(label, item.id, "operators_quote", f"unknown quote id {item.operators_quote!r}")
+            problems.add(
+                label, item.id, "operators_quote", f"unknown quote id {item.operators_quote!r}"
+            )
         else:
             text = corpus.quotes[item.operators_quote].text
             for op in item.operators:
                 if op not in text:
                     problems.add(
-                        label, item.id, "operators", f"{op!r} is not named in quote {item.operators_quote}"
+                        label,
+                        item.id,
+                        "operators",
+                        f"{op!r} is not named in quote {item.operators_quote}",
                     )
 
 
-def _check_references(nodes, segments, routes, claims, corpus: Corpus, problems: Problems,  # type: ignore[no-untyped-def]
-                      broken: set[str]) -> None:
+def _check_references(
+    nodes: dict[str, Node],
+    segments: dict[str, Segment],
+    routes: dict[str, Route],
+    claims: dict[str, Claim],
+    corpus: Corpus,
+    problems: Problems,
+    broken: set[str],
+) -> None:
     for node in nodes.values():
         _check_quote_refs("catalog/nodes.toml", node, corpus, problems)
     for seg in segments.values():
@@ -386,12 +422,17 @@ def _check_references(nodes, segments, routes, claims, corpus: Corpus, problems:
             continue
         if claim.figure not in quote.text:
             problems.add(
-                label, claim.id, "figure", f"{claim.figure!r} does not appear in quote {claim.quote}"
+                label,
+                claim.id,
+                "figure",
+                f"{claim.figure!r} does not appear in quote {claim.quote}",
             )
             continue
         parsed = parse_figure(claim.figure)
         if parsed is None:
-            problems.add(label, claim.id, "figure", f"{claim.figure!r} has no number and unit to check")
+            problems.add(
+                label, claim.id, "figure", f"{claim.figure!r} has no number and unit to check"
+            )
         elif parsed != (claim.value, claim.value_max, claim.unit):
             low, high, unit = parsed
             shown = f"{low:g}" + (f"–{high:g}" if high is not None else "") + f" {unit}"
@@ -459,8 +500,13 @@ _FIGURE_RE = re.compile(
 )
 _SCALE = {None: 1.0, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 _UNIT = {
-    "kilometres": "km", "kilometers": "km", "km": "km",
-    "tonnes": "t", "tons": "t", "percent": "%", "%": "%",
+    "kilometres": "km",
+    "kilometers": "km",
+    "km": "km",
+    "tonnes": "t",
+    "tons": "t",
+    "percent": "%",
+    "%": "%",
 }
 
 

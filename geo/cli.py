@@ -37,40 +37,72 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data", type=Path, metavar="DIR",
-                        help="folder of corpus/, catalog/ and basemap/ (default: the package's)")
-    common.add_argument("--layers", type=Path, metavar="DIR", help="layers folder (default: layers/)")
+    common.add_argument(
+        "--data",
+        type=Path,
+        metavar="DIR",
+        help="folder of corpus/, catalog/ and basemap/ (default: the package's)",
+    )
+    common.add_argument(
+        "--layers", type=Path, metavar="DIR", help="layers folder (default: layers/)"
+    )
     loud = common.add_mutually_exclusive_group()
     loud.add_argument("-q", "--quiet", action="store_true", help="print nothing but problems")
     loud.add_argument("-v", "--verbose", action="store_true", help="print more detail")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sub.add_parser("build", parents=[common], epilog=_EPILOG,
-                   help="check the inputs and write the layers",
-                   description="Check every input and write layers/ (GeoJSON, GeoPackage, "
-                   "tables, data dictionary). Nothing is written unless everything succeeds.")
-    sub.add_parser("check", parents=[common], epilog=_EPILOG,
-                   help="check the inputs and the layers on disk, writing nothing",
-                   description="Check every input, the physical sense of every line, and that "
-                   "the layers on disk are exactly what a build would write now.")
-    sub.add_parser("lengths", parents=[common], epilog=_EPILOG,
-                   help="print each line's computed, geodesic and stated length (TSV)",
-                   description="Print a tab-separated table: id, mode, length_km (fitted CRS), "
-                   "geodesic_km (pyproj.Geod), difference %, stated_km, computed-vs-stated %.")
-    render = sub.add_parser("render", parents=[common], epilog=_EPILOG,
-                            help="write the HTML maps from the layers",
-                            description="Write maps/ from the inputs: the overview, thematic "
-                            "maps and one page per source document.")
+    sub.add_parser(
+        "build",
+        parents=[common],
+        epilog=_EPILOG,
+        help="check the inputs and write the layers",
+        description="Check every input and write layers/ (GeoJSON, GeoPackage, "
+        "tables, data dictionary). Nothing is written unless everything succeeds.",
+    )
+    sub.add_parser(
+        "check",
+        parents=[common],
+        epilog=_EPILOG,
+        help="check the inputs and the layers on disk, writing nothing",
+        description="Check every input, the physical sense of every line, and that "
+        "the layers on disk are exactly what a build would write now.",
+    )
+    sub.add_parser(
+        "lengths",
+        parents=[common],
+        epilog=_EPILOG,
+        help="print each line's computed, geodesic and stated length (TSV)",
+        description="Print a tab-separated table: id, mode, length_km (fitted CRS), "
+        "geodesic_km (pyproj.Geod), difference %, stated_km, computed-vs-stated %.",
+    )
+    render = sub.add_parser(
+        "render",
+        parents=[common],
+        epilog=_EPILOG,
+        help="write the HTML maps from the layers",
+        description="Write maps/ from the inputs: the overview, thematic "
+        "maps and one page per source document.",
+    )
     render.add_argument("--maps", type=Path, metavar="DIR", help="maps folder (default: maps/)")
-    allp = sub.add_parser("all", parents=[common], epilog=_EPILOG,
-                          help="build the layers, then render the maps")
+    allp = sub.add_parser(
+        "all", parents=[common], epilog=_EPILOG, help="build the layers, then render the maps"
+    )
     allp.add_argument("--maps", type=Path, metavar="DIR", help="maps folder (default: maps/)")
-    export = sub.add_parser("export", parents=[common], epilog=_EPILOG,
-                            help="write FlatGeobuf, KML or CSV copies of the layers",
-                            description="Write extra formats from the layers: FlatGeobuf "
-                            "(.fgb), KML for Google Earth, CSV of the claims.")
-    export.add_argument("--format", choices=("fgb", "kml", "csv"), action="append",
-                        required=True, help="format to write (repeatable)")
+    export = sub.add_parser(
+        "export",
+        parents=[common],
+        epilog=_EPILOG,
+        help="write FlatGeobuf, KML or CSV copies of the layers",
+        description="Write extra formats from the layers: FlatGeobuf "
+        "(.fgb), KML for Google Earth, CSV of the claims.",
+    )
+    export.add_argument(
+        "--format",
+        choices=("fgb", "kml", "csv"),
+        action="append",
+        required=True,
+        help="format to write (repeatable)",
+    )
     export.add_argument("--out", type=Path, metavar="DIR", required=True, help="output folder")
     return parser
 
@@ -96,10 +128,15 @@ def _cmd_build(args: argparse.Namespace) -> None:
     built = build(out_dir=settings.layers_dir())
     _say(args, f"wrote {settings.layers_dir()}/:")
     for name in sorted(built.files):
-        size = len(built.files[name]) if isinstance(built.files[name], bytes) else len(
-            built.files[name].encode("utf-8"))
+        size = (
+            len(built.files[name])
+            if isinstance(built.files[name], bytes)
+            else len(built.files[name].encode("utf-8"))
+        )
         count = len(built.rows.get(name.split(".")[0], [])) if name.endswith(".geojson") else None
-        extra = f", {count} features" if count is not None and not name.startswith("basemap") else ""
+        extra = (
+            f", {count} features" if count is not None and not name.startswith("basemap") else ""
+        )
         _say(args, f"  {name}: {size / 1024:.1f} KiB{extra}")
 
 
@@ -152,8 +189,12 @@ def _cmd_export(args: argparse.Namespace) -> None:
 
 
 _COMMANDS = {
-    "build": _cmd_build, "check": _cmd_check, "lengths": _cmd_lengths, "render": _cmd_render,
-    "all": _cmd_all, "export": _cmd_export,
+    "build": _cmd_build,
+    "check": _cmd_check,
+    "lengths": _cmd_lengths,
+    "render": _cmd_render,
+    "all": _cmd_all,
+    "export": _cmd_export,
 }
 
 

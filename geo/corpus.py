@@ -19,6 +19,7 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from geo import settings
 from geo._errors import CorpusError, Problems
@@ -169,7 +170,7 @@ def _load_documents(root: Path, problems: Problems) -> dict[str, Document]:
 
 
 def _read_document(
-    entry: dict[str, object], path: Path | None, label: str, problems: Problems
+    entry: dict[str, Any], path: Path | None, label: str, problems: Problems
 ) -> Document | None:
     doc_id = str(entry["id"])
     if path is None:
@@ -195,7 +196,9 @@ def _read_document(
         )
     url = str(entry["url"])
     if url and not url.startswith(("https://", "http://")):
-        problems.add(label, doc_id, "url", f"{url!r} is not an http(s) URL; leave it empty if unknown")
+        problems.add(
+            label, doc_id, "url", f"{url!r} is not an http(s) URL; leave it empty if unknown"
+        )
     spans: list[tuple[int, int]] = []
     start_text = str(entry["furniture_from"])
     if start_text:
@@ -204,7 +207,7 @@ def _read_document(
             problems.add(label, doc_id, "furniture_from", f"{start_text!r} is not in the text")
         else:
             spans.append((at, len(text)))
-    for i, piece in enumerate(entry["furniture"]):  # type: ignore[attr-defined]
+    for i, piece in enumerate(entry["furniture"]):
         at = text.find(piece)
         if at < 0:
             problems.add(label, doc_id, f"furniture[{i}]", f"{piece!r} is not in the text")
@@ -226,7 +229,9 @@ def _read_document(
     )
 
 
-def _load_quotes(root: Path, documents: dict[str, Document], problems: Problems) -> dict[str, Quote]:
+def _load_quotes(
+    root: Path, documents: dict[str, Document], problems: Problems
+) -> dict[str, Quote]:
     label = "corpus/quotes.toml"
     parsed = read_toml(root / "quotes.toml", label, problems)
     quotes: dict[str, Quote] = {}
@@ -255,7 +260,9 @@ def _load_quotes(root: Path, documents: dict[str, Document], problems: Problems)
                 start=found,
                 end=found + len(entry["text"]),
                 prefix=doc.text[max(0, found - CONTEXT_CHARS) : found],
-                suffix=doc.text[found + len(entry["text"]) : found + len(entry["text"]) + CONTEXT_CHARS],
+                suffix=doc.text[
+                    found + len(entry["text"]) : found + len(entry["text"]) + CONTEXT_CHARS
+                ],
                 note=entry["note"],
             )
     return quotes
@@ -284,7 +291,9 @@ def locate(
     if suffix:
         hits = [h for h in hits if doc.text.startswith(suffix, h + len(text))]
     if not hits:
-        problems.add(label, qid, "text", f"not found verbatim in document {doc.id}" + _hint(doc, text))
+        problems.add(
+            label, qid, "text", f"not found verbatim in document {doc.id}" + _hint(doc, text)
+        )
         return None
     if len(hits) > 1:
         problems.add(

@@ -14,6 +14,7 @@ All coordinates are ``(lon, lat)`` in degrees on WGS84, and projected coordinate
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -91,7 +92,7 @@ def densify(points: Sequence[tuple[float, float]], *, step_m: float) -> list[tup
         The input vertices, in order and unchanged, with intermediate geodesic points between.
     """
     out: list[tuple[float, float]] = [(float(points[0][0]), float(points[0][1]))]
-    for (lon1, lat1), (lon2, lat2) in zip(points[:-1], points[1:], strict=True):
+    for (lon1, lat1), (lon2, lat2) in itertools.pairwise(points):
         _, _, dist = GEOD.inv(lon1, lat1, lon2, lat2)
         n = int(np.ceil(dist / step_m)) - 1
         if n > 0:
@@ -186,7 +187,7 @@ def fit_crs(points: Sequence[tuple[float, float]]) -> FittedCRS:
     for kind, proj4 in _candidates(lons, lats):
         try:
             factors = Proj(proj4).get_factors(lons, lats)
-        except Exception:  # noqa: BLE001 - a candidate PROJ rejects is simply not used
+        except Exception:
             continue
         k = np.asarray(factors.parallel_scale, dtype=float)
         if not np.all(np.isfinite(k)):

@@ -31,9 +31,17 @@ _GPKG_OPTIONS = {"VERSION": "1.3"}
 
 #: Colours (KML aabbggrr) by mode, for the KML export; the same hues as the maps' style table.
 _KML_COLOURS = {
-    "cable": "ffb0279c", "pipeline": "ff1c1ad7", "railway": "ff3b3b3b", "sea_link": "ffc07a1f",
-    "route": "ff00a5ff", "port": "ff8b4513", "terminal": "ff1c1ad7", "landing": "ffb0279c",
-    "station": "ff3b3b3b", "junction": "ff3b3b3b", "border_crossing": "ff3b3b3b",
+    "cable": "ffb0279c",
+    "pipeline": "ff1c1ad7",
+    "railway": "ff3b3b3b",
+    "sea_link": "ffc07a1f",
+    "route": "ff00a5ff",
+    "port": "ff8b4513",
+    "terminal": "ff1c1ad7",
+    "landing": "ffb0279c",
+    "station": "ff3b3b3b",
+    "junction": "ff3b3b3b",
+    "border_crossing": "ff3b3b3b",
 }
 
 
@@ -76,12 +84,23 @@ def geopackage_bytes(built: Built) -> bytes:
             if name.startswith("basemap_"):
                 continue
             frame = _geoframe(built, name)
-            pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG",
-                                    promote_to_multi=False, geometry_type=_gpkg_type(name),
-                                    dataset_options=_GPKG_OPTIONS)
+            pyogrio.write_dataframe(
+                frame,
+                path,
+                layer=name,
+                driver="GPKG",
+                promote_to_multi=False,
+                geometry_type=_gpkg_type(name),
+                dataset_options=_GPKG_OPTIONS,
+            )
         for name, (_title, columns) in TABLES.items():
-            pyogrio.write_dataframe(_frame(built.rows[name], columns), path, layer=name,
-                                    driver="GPKG", dataset_options=_GPKG_OPTIONS)
+            pyogrio.write_dataframe(
+                _frame(built.rows[name], columns),
+                path,
+                layer=name,
+                driver="GPKG",
+                dataset_options=_GPKG_OPTIONS,
+            )
         return path.read_bytes()
 
 
@@ -91,8 +110,11 @@ def _gpkg_type(name: str) -> str:
 
 def _json_type(column: Column) -> Any:
     kind = {"string": "string", "number": "number", "integer": "integer"}[column.kind]
-    spec: dict[str, Any] = {"type": [kind, "null"] if column.nullable else kind,
-                            "description": column.description, "x-short-name": column.short}
+    spec: dict[str, Any] = {
+        "type": [kind, "null"] if column.nullable else kind,
+        "description": column.description,
+        "x-short-name": column.short,
+    }
     if column.kind == "string":
         spec["maxLength"] = MAX_TEXT_BYTES
     if column.choices:
@@ -196,9 +218,16 @@ def metadata_json(built: Built) -> dict[str, Any]:
         "densify_step_m": settings.DENSIFY_STEP_M,
         "sources": {
             "documents": [
-                {"id": d.id, "title": d.title, "outlet": d.outlet, "author": d.author,
-                 "published": d.published, "url": d.url, "sha256": d.sha256,
-                 "licence": "news text, copyright its publisher; quoted as evidence"}
+                {
+                    "id": d.id,
+                    "title": d.title,
+                    "outlet": d.outlet,
+                    "author": d.author,
+                    "published": d.published,
+                    "url": d.url,
+                    "sha256": d.sha256,
+                    "licence": "news text, copyright its publisher; quoted as evidence",
+                }
                 for d in sorted(built.corpus.documents.values(), key=lambda d: d.id)
             ],
             "basemap": {"name": ATTRIBUTION, "licence": "public domain"},
@@ -206,11 +235,16 @@ def metadata_json(built: Built) -> dict[str, Any]:
             "geometry_source",
         },
         "layers": {
-            name: {"title": title, "geometry": gtype,
-                   "features": len(built.rows.get(name, [])) if not name.startswith("basemap_")
-                   else None,
-                   "evidence": "quote_ids, claim_ids and doc_ids per feature"
-                   if not name.startswith("basemap_") else "Natural Earth"}
+            name: {
+                "title": title,
+                "geometry": gtype,
+                "features": len(built.rows.get(name, []))
+                if not name.startswith("basemap_")
+                else None,
+                "evidence": "quote_ids, claim_ids and doc_ids per feature"
+                if not name.startswith("basemap_")
+                else "Natural Earth",
+            }
             for name, (title, gtype, _cols) in LAYERS.items()
         },
     }
@@ -231,12 +265,16 @@ def _kml(layers_dir: Path) -> str:
     claims_path = layers_dir / "quotes.csv"
     if claims_path.exists():
         quotes = pd.read_csv(claims_path, dtype=str, keep_default_na=False).set_index("id")["text"]
-    parts = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>',
-             "<name>Middle Corridor atlas</name>"]
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>',
+        "<name>Middle Corridor atlas</name>",
+    ]
     for style, colour in _KML_COLOURS.items():
-        parts.append(f'<Style id="{style}"><LineStyle><color>{colour}</color><width>3</width>'
-                     f"</LineStyle><IconStyle><color>{colour}</color></IconStyle></Style>")
+        parts.append(
+            f'<Style id="{style}"><LineStyle><color>{colour}</color><width>3</width>'
+            f"</LineStyle><IconStyle><color>{colour}</color></IconStyle></Style>"
+        )
     for name in LAYERS:
         if name.startswith("basemap_"):
             continue
@@ -245,9 +283,7 @@ def _kml(layers_dir: Path) -> str:
         for _, row in frame.sort_values("id").iterrows():
             style = row.get("mode") if "mode" in frame.columns else row.get("kind")
             cited = [q for q in str(row["quote_ids"]).split(" | ") if q]
-            desc = "".join(
-                f"<p>{escape(str(quotes.get(q, '')))} [{escape(q)}]</p>" for q in cited
-            )
+            desc = "".join(f"<p>{escape(str(quotes.get(q, '')))} [{escape(q)}]</p>" for q in cited)
             parts.append(
                 f"<Placemark><name>{escape(str(row['name']))}</name>"
                 f"<styleUrl>#{escape(str(style))}</styleUrl>"

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import shapely
+from pyproj import Transformer
 from shapely.geometry import LineString, Point, box
 from shapely.geometry.base import BaseGeometry
 
@@ -43,9 +45,7 @@ def _project(geom: BaseGeometry, fitted: FittedCRS) -> BaseGeometry:
     return shapely.transform(geom, lambda c: _xy(forward, c))
 
 
-def _xy(transformer, coords):  # type: ignore[no-untyped-def]
-    import numpy as np
-
+def _xy(transformer: Transformer, coords: np.ndarray) -> np.ndarray:
     x, y = transformer.transform(coords[:, 0], coords[:, 1])
     return np.column_stack([x, y])
 
@@ -89,8 +89,10 @@ def measure_line(points: Sequence[tuple[float, float]], basemap: Basemap) -> Lin
     by_country[SEA] = outside.length / 1000
 
     land = _project(_nearby(basemap.land, bounds), fitted)
-    ends = Point(line.coords[0]).union(Point(line.coords[-1])).buffer(
-        settings.LANDING_TOLERANCE_KM * 1000
+    ends = (
+        Point(line.coords[0])
+        .union(Point(line.coords[-1]))
+        .buffer(settings.LANDING_TOLERANCE_KM * 1000)
     )
     on_land = line.intersection(land)
     on_water = line.difference(land)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import html
+import itertools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -44,8 +45,15 @@ NODE_PANE = "atlas_nodes"
 #: Decimals of displayed coordinates (1e-5 degree is about 1 m).
 DISPLAY_DECIMALS = 5
 COUNTRY_NAMES = {
-    "CHN": "China", "KAZ": "Kazakhstan", "RUS": "Russia", "TKM": "Turkmenistan",
-    "AZE": "Azerbaijan", "GEO": "Georgia", "TUR": "Türkiye", "ROU": "Romania", "sea": "at sea",
+    "CHN": "China",
+    "KAZ": "Kazakhstan",
+    "RUS": "Russia",
+    "TKM": "Turkmenistan",
+    "AZE": "Azerbaijan",
+    "GEO": "Georgia",
+    "TUR": "Türkiye",
+    "ROU": "Romania",
+    "sea": "at sea",
 }
 CRS_NAMES = {
     "omerc": "oblique Mercator fitted to the line",
@@ -54,8 +62,10 @@ CRS_NAMES = {
     "sum": "sum of its segments, each in its own fitted CRS",
 }
 STATUS_WORDS = {k: v["label"] for k, v in STATUS_STYLE.items()}
-MODE_WORDS = {**{k: v["label"] for k, v in MODE_STYLE.items()},
-              **{k: v["label"] for k, v in NODE_STYLE.items()}}
+MODE_WORDS = {
+    **{k: v["label"] for k, v in MODE_STYLE.items()},
+    **{k: v["label"] for k, v in NODE_STYLE.items()},
+}
 
 
 @dataclass(frozen=True)
@@ -79,31 +89,47 @@ def _kind(*kinds: str) -> Callable[[Mapping[str, Any]], bool]:
 
 
 MAPS: tuple[MapSpec, ...] = (
-    MapSpec("index", "Middle Corridor infrastructure atlas", (
-        Overlay("Routes", "routes"),
-        Overlay("Railways", "railways"),
-        Overlay("Sea links", "sea_links"),
-        Overlay("Pipelines", "pipelines"),
-        Overlay("Subsea cables", "cables"),
-        Overlay("Stations and border crossings", "stations"),
-        Overlay("Cable landings", "landings"),
-        Overlay("Ports and terminals", "ports"),
-    )),
-    MapSpec("telecom", "Telecom: Trans-Caspian fibre-optic cables", (
-        Overlay("Subsea cables", "cables"),
-        Overlay("Cable landings", "landings"),
-    )),
-    MapSpec("energy", "Energy: BTC and CPC oil pipelines", (
-        Overlay("Pipelines", "pipelines"),
-        Overlay("Oil terminals", "ports", _kind("terminal")),
-    )),
-    MapSpec("transport", "Transport: the Middle Corridor's railways, sea links and ports", (
-        Overlay("Routes", "routes"),
-        Overlay("Railways", "railways"),
-        Overlay("Sea links", "sea_links"),
-        Overlay("Stations and border crossings", "stations"),
-        Overlay("Ports", "ports", _kind("port")),
-    )),
+    MapSpec(
+        "index",
+        "Middle Corridor infrastructure atlas",
+        (
+            Overlay("Routes", "routes"),
+            Overlay("Railways", "railways"),
+            Overlay("Sea links", "sea_links"),
+            Overlay("Pipelines", "pipelines"),
+            Overlay("Subsea cables", "cables"),
+            Overlay("Stations and border crossings", "stations"),
+            Overlay("Cable landings", "landings"),
+            Overlay("Ports and terminals", "ports"),
+        ),
+    ),
+    MapSpec(
+        "telecom",
+        "Telecom: Trans-Caspian fibre-optic cables",
+        (
+            Overlay("Subsea cables", "cables"),
+            Overlay("Cable landings", "landings"),
+        ),
+    ),
+    MapSpec(
+        "energy",
+        "Energy: BTC and CPC oil pipelines",
+        (
+            Overlay("Pipelines", "pipelines"),
+            Overlay("Oil terminals", "ports", _kind("terminal")),
+        ),
+    ),
+    MapSpec(
+        "transport",
+        "Transport: the Middle Corridor's railways, sea links and ports",
+        (
+            Overlay("Routes", "routes"),
+            Overlay("Railways", "railways"),
+            Overlay("Sea links", "sea_links"),
+            Overlay("Stations and border crossings", "stations"),
+            Overlay("Ports", "ports", _kind("port")),
+        ),
+    ),
 )
 
 
@@ -115,8 +141,13 @@ def esc(value: object) -> str:
 def script_json(value: object) -> str:
     """JSON that is safe inside a ``<script>`` element."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                       ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, code in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, code)
     return text
 
@@ -166,7 +197,7 @@ def read_evidence(layers_dir: Path, data_dir: Path | None = None) -> Evidence:
 
 
 def _simplify_line(coords: list[list[float]], proj4: str | None) -> list[list[float]]:
-    crs = CRS.from_proj4(proj4) if proj4 else fit_crs([tuple(c) for c in coords]).crs
+    crs = CRS.from_proj4(proj4) if proj4 else fit_crs([(c[0], c[1]) for c in coords]).crs
     fwd = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     inv = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
     arr = np.asarray(coords, dtype=float)
@@ -188,11 +219,15 @@ def display_geometry(feature: Mapping[str, Any]) -> dict[str, Any]:
     if geom["type"] == "LineString":
         return {"type": "LineString", "coordinates": _simplify_line(geom["coordinates"], proj4)}
     if geom["type"] == "MultiLineString":
-        return {"type": "MultiLineString",
-                "coordinates": [_simplify_line(part, None) for part in geom["coordinates"]]}
+        return {
+            "type": "MultiLineString",
+            "coordinates": [_simplify_line(part, None) for part in geom["coordinates"]],
+        }
     if geom["type"] == "Point":
-        return {"type": "Point",
-                "coordinates": [round(c, DISPLAY_DECIMALS) for c in geom["coordinates"]]}
+        return {
+            "type": "Point",
+            "coordinates": [round(c, DISPLAY_DECIMALS) for c in geom["coordinates"]],
+        }
     raise LayerError(f"unexpected geometry type {geom['type']} in feature {feature['id']}")
 
 
@@ -205,17 +240,28 @@ def basemap_display(features: list[dict[str, Any]]) -> dict[str, Any]:
     )
     fwd = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     inv = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-    geoms = [shapely.transform(shape(f["geometry"]), lambda c: np.column_stack(
-        fwd.transform(c[:, 0], c[:, 1]))) for f in features]
+    geoms = [
+        shapely.transform(
+            shape(f["geometry"]), lambda c: np.column_stack(fwd.transform(c[:, 0], c[:, 1]))
+        )
+        for f in features
+    ]
     simple = shapely.coverage_simplify(np.array(geoms, dtype=object), BASEMAP_TOLERANCE_M)
     out = []
     for f, g in zip(features, simple, strict=True):
-        back = shapely.transform(g, lambda c: np.round(np.column_stack(
-            inv.transform(c[:, 0], c[:, 1])), 3))
+        back = shapely.transform(
+            g, lambda c: np.round(np.column_stack(inv.transform(c[:, 0], c[:, 1])), 3)
+        )
         if back.is_empty:
             continue
-        out.append({"type": "Feature", "id": f["id"],
-                    "properties": {"name": f["properties"]["name"]}, "geometry": mapping(back)})
+        out.append(
+            {
+                "type": "Feature",
+                "id": f["id"],
+                "properties": {"name": f["properties"]["name"]},
+                "geometry": mapping(back),
+            }
+        )
     return {"type": "FeatureCollection", "features": out}
 
 
@@ -246,24 +292,38 @@ def popup_html(feature: Mapping[str, Any], ev: Evidence, page_prefix: str = "") 
     rows.append(("Kind", what))
     status = esc(STATUS_WORDS.get(p["status"], p["status"]))
     if p["status_quote_id"]:
-        when = f"as stated {esc(p['status_as_of'])}" if p["status_as_of"] else "stated in an undated source"
+        when = (
+            f"as stated {esc(p['status_as_of'])}"
+            if p["status_as_of"]
+            else "stated in an undated source"
+        )
         status += f", {when} {_cite(number[p['status_quote_id']])}"
     rows.append(("Status", status))
     if p["operators"]:
         ops = ", ".join(esc(o) for o in p["operators"].split(SEP))
-        rows.append(("Operators", ops))
+        rows.append(("Operators", f"{ops} {_cite(number[p['operators_quote_id']])}"))
     if "length_km" in p:
-        rows.append(("Length", (
-            f"{p['length_km']:,.1f} km, measured in a {esc(CRS_NAMES[p['crs_kind']])}"
-            f" (scale error ≤ {p['crs_max_scale_error_pct']:.4f} %); geodesic "
-            f"{p['length_geodesic_km']:,.1f} km ({p['length_vs_geodesic_pct']:+.4f} %)"
-        )))
+        rows.append(
+            (
+                "Length",
+                (
+                    f"{p['length_km']:,.1f} km, measured in a {esc(CRS_NAMES[p['crs_kind']])}"
+                    f" (scale error ≤ {p['crs_max_scale_error_pct']:.4f} %); geodesic "
+                    f"{p['length_geodesic_km']:,.1f} km ({p['length_vs_geodesic_pct']:+.4f} %)"
+                ),
+            )
+        )
         if p["stated_length_km"] is not None:
             claim = ev.claims[p["stated_length_claim_id"]]
-            rows.append(("Stated length", (
-                f"{p['stated_length_km']:,.0f} km {_cite(number[claim['quote_id']])}; "
-                f"the drawn line is {p['computed_vs_stated_pct']:+.1f} % of it"
-            )))
+            rows.append(
+                (
+                    "Stated length",
+                    (
+                        f"{p['stated_length_km']:,.0f} km {_cite(number[claim['quote_id']])}; "
+                        f"the drawn line is {p['computed_vs_stated_pct']:+.1f} % of it"
+                    ),
+                )
+            )
         parts = []
         for key, value in p.items():
             m = re.fullmatch(r"len_([a-z]+)_km", key)
@@ -276,10 +336,15 @@ def popup_html(feature: Mapping[str, Any], ev: Evidence, page_prefix: str = "") 
         if claim["kind"] == "length":
             continue
         when = claim["refers_to"] or claim["refers_to_note"]
-        rows.append((esc(claim["kind"].capitalize()), (
-            f"{esc(claim['qualifier'] + ': ' if claim['qualifier'] else '')}"
-            f"{esc(claim['figure'])} ({esc(when)}) {_cite(number[claim['quote_id']])}"
-        )))
+        rows.append(
+            (
+                esc(claim["kind"].capitalize()),
+                (
+                    f"{esc(claim['qualifier'] + ': ' if claim['qualifier'] else '')}"
+                    f"{esc(claim['figure'])} ({esc(when)}) {_cite(number[claim['quote_id']])}"
+                ),
+            )
+        )
     if "precision" in p:
         precision = f"{esc(p['precision'])}, within about {p['uncertainty_km']:g} km"
         source = p.get("geometry_source") or p.get("position_source") or ""
@@ -499,8 +564,10 @@ def legend_html(modes: list[str], statuses: list[str], kinds: list[str]) -> str:
     """The legend, generated from the same style table the layers are drawn with."""
     rows = ["<strong>Legend</strong>"]
     for mode in modes:
-        rows.append(f'<div class="row">{_swatch_line(line_style(mode, "operating"))}'
-                    f"{esc(MODE_STYLE[mode]['label'])}</div>")
+        rows.append(
+            f'<div class="row">{_swatch_line(line_style(mode, "operating"))}'
+            f"{esc(MODE_STYLE[mode]['label'])}</div>"
+        )
     for status in statuses:
         s = line_style("railway", status)
         s["color"] = "#555"
@@ -519,38 +586,62 @@ def legend_html(modes: list[str], statuses: list[str], kinds: list[str]) -> str:
 def _nav_html(spec: MapSpec) -> str:
     links = " · ".join(
         f"<strong>{esc(m.name.capitalize() if m.name != 'index' else 'Overview')}</strong>"
-        if m.name == spec.name else
-        f'<a href="{esc(m.name)}.html">{esc(m.name.capitalize() if m.name != "index" else "Overview")}</a>'
+        if m.name == spec.name
+        else f'<a href="{esc(m.name)}.html">{esc(m.name.capitalize() if m.name != "index" else "Overview")}</a>'
         for m in MAPS
     )
-    return (f"<h2>{esc(spec.title)}</h2><div>{links} · "
-            f'<a href="sources/index.html">Sources</a></div>'
-            "<div style='color:#666'>Click a line or point for its facts and quotes.</div>")
+    return (
+        f"<h2>{esc(spec.title)}</h2><div>{links} · "
+        f'<a href="sources/index.html">Sources</a></div>'
+        "<div style='color:#666'>Click a line or point for its facts and quotes.</div>"
+    )
 
 
 def build_map(spec: MapSpec, ev: Evidence) -> tuple[folium.Map, int]:
     """A Folium map for ``spec``; returns it and the number of features it draws."""
     west, south, east, north = settings.REGION_BBOX
-    fmap = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=4,
-                      tiles=None, control_scale=True, prefer_canvas=False, min_zoom=3,
-                      max_bounds=True, min_lat=south, max_lat=north, min_lon=west,
-                      max_lon=east)
+    fmap = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=4,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+        min_zoom=3,
+        max_bounds=True,
+        min_lat=south,
+        max_lat=north,
+        min_lon=west,
+        max_lon=east,
+    )
     fmap.default_js = [("leaflet", "assets/leaflet.js")]
     fmap.default_css = [("leaflet_css", "assets/leaflet.css")]
-    fmap.get_root().header.add_child(Element(_CSS), name="atlas_css")
-    fmap.get_root().header.add_child(
-        Element('<meta name="referrer" content="no-referrer">'), name="atlas_meta")
+    root: Any = fmap.get_root()
+    root.header.add_child(Element(_CSS), name="atlas_css")
+    root.header.add_child(
+        Element('<meta name="referrer" content="no-referrer">'), name="atlas_meta"
+    )
 
     folium.GeoJson(
-        ev.layers["_basemap_display"], name="Countries (Natural Earth 10m)",
-        style_function=lambda _f: {"fillColor": BASEMAP_STYLE["fill"], "color":
-                                   BASEMAP_STYLE["stroke"], "weight": 0.8, "fillOpacity": 1.0},
-        interactive=False, control=True, overlay=False, show=True,
+        ev.layers["_basemap_display"],
+        name="Countries (Natural Earth 10m)",
+        style_function=lambda _f: {
+            "fillColor": BASEMAP_STYLE["fill"],
+            "color": BASEMAP_STYLE["stroke"],
+            "weight": 0.8,
+            "fillOpacity": 1.0,
+        },
+        interactive=False,
+        control=True,
+        overlay=False,
+        show=True,
     ).add_to(fmap)
     tiles = xyz.OpenStreetMap.Mapnik
     folium.TileLayer(
-        tiles=tiles.build_url(), attr=tiles.html_attribution,
-        name="Online tiles (OpenStreetMap; needs a network)", overlay=False, show=False,
+        tiles=tiles.build_url(),
+        attr=tiles.html_attribution,
+        name="Online tiles (OpenStreetMap; needs a network)",
+        overlay=False,
+        show=False,
         max_zoom=tiles.get("max_zoom", 18),
     ).add_to(fmap)
 
@@ -570,13 +661,25 @@ def build_map(spec: MapSpec, ev: Evidence) -> tuple[folium.Map, int]:
         for f in feats:
             p = f["properties"]
             geom = display_geometry(f)
-            shown.append({"type": "Feature", "id": f["id"],
-                          "properties": {"mode": p.get("mode", ""), "kind": p.get("kind", ""),
-                                         "status": p["status"]},
-                          "geometry": geom})
+            shown.append(
+                {
+                    "type": "Feature",
+                    "id": f["id"],
+                    "properties": {
+                        "mode": p.get("mode", ""),
+                        "kind": p.get("kind", ""),
+                        "status": p["status"],
+                    },
+                    "geometry": geom,
+                }
+            )
             bounds.append(shapely.bounds(shape(geom)).tolist())
-            data[f["id"]] = {"name": p["name"], "aliases": [a for a in p["aliases"].split(SEP) if a],
-                             "popup": popup_html(f, ev), "tooltip": esc(p["name"])}
+            data[f["id"]] = {
+                "name": p["name"],
+                "aliases": [a for a in p["aliases"].split(SEP) if a],
+                "popup": popup_html(f, ev),
+                "tooltip": esc(p["name"]),
+            }
             if p.get("mode") and p["mode"] not in modes:
                 modes.append(p["mode"])
             if p.get("kind") and p["kind"] not in kinds:
@@ -586,21 +689,28 @@ def build_map(spec: MapSpec, ev: Evidence) -> tuple[folium.Map, int]:
         drawn += len(shown)
         group = folium.FeatureGroup(name=overlay.title, show=True).add_to(fmap)
         layer = folium.GeoJson(
-            {"type": "FeatureCollection", "features": shown}, name=overlay.title,
-            style_function=_style, marker=folium.CircleMarker(radius=5, pane=NODE_PANE),
+            {"type": "FeatureCollection", "features": shown},
+            name=overlay.title,
+            style_function=_style,
+            marker=folium.CircleMarker(radius=5, pane=NODE_PANE),
             highlight_function=lambda _f: {"weight": 6, "fillOpacity": 1.0},
-            embed=True, zoom_on_click=False,
+            embed=True,
+            zoom_on_click=False,
         )
         layer.add_to(group)
         layer_names.append(layer.get_name())
     box = np.array(bounds)
-    view = [[float(box[:, 1].min()), float(box[:, 0].min())],
-            [float(box[:, 3].max()), float(box[:, 2].max())]]
+    view = [
+        [float(box[:, 1].min()), float(box[:, 0].min())],
+        [float(box[:, 3].max()), float(box[:, 2].max())],
+    ]
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     order = list(STATUS_STYLE)
     legend = legend_html(
-        [m for m in MODE_STYLE if m in modes], sorted(statuses, key=order.index),
-        [k for k in NODE_STYLE if k in kinds])
+        [m for m in MODE_STYLE if m in modes],
+        sorted(statuses, key=order.index),
+        [k for k in NODE_STYLE if k in kinds],
+    )
     fmap.add_child(_Panel(_nav_html(spec), "topleft", "atlas-title"))
     fmap.add_child(_Panel(legend, "bottomright", "atlas-legend"))
     fmap.add_child(_AtlasScript(script_json({"features": data, "view": view}), layer_names))
@@ -668,13 +778,16 @@ mark.q.active {{ background: #ffb74d; outline: 2px solid #e65100; }}
 """
 
 
-def document_page(doc: Document, meta: Mapping[str, str], ev: Evidence,
-                  names: Mapping[str, str]) -> str:
+def document_page(
+    doc: Document, meta: Mapping[str, str], ev: Evidence, names: Mapping[str, str]
+) -> str:
     """One source document, whole, with every quote highlighted and anchored, and links from
     each quote to the features it supports."""
     text = doc.text
-    quotes = sorted((q for q in ev.quotes.values() if q["doc_id"] == doc.id),
-                    key=lambda q: (int(q["start"]), q["id"]))
+    quotes = sorted(
+        (q for q in ev.quotes.values() if q["doc_id"] == doc.id),
+        key=lambda q: (int(q["start"]), q["id"]),
+    )
     cuts = {0, len(text)}
     for a, b in doc.furniture:
         cuts.update((a, b))
@@ -682,7 +795,7 @@ def document_page(doc: Document, meta: Mapping[str, str], ev: Evidence,
         cuts.update((int(q["start"]), int(q["end"])))
     edges = sorted(cuts)
     out: list[str] = []
-    for a, b in zip(edges[:-1], edges[1:], strict=True):
+    for a, b in itertools.pairwise(edges):
         for q in quotes:
             if int(q["start"]) == a:
                 out.append(f'<span id="q-{esc(q["id"])}"></span>')
@@ -697,31 +810,41 @@ def document_page(doc: Document, meta: Mapping[str, str], ev: Evidence,
             if int(q["end"]) == b:
                 links = "".join(
                     f'<a href="../index.html#f={esc(fid)}">{esc(names.get(fid, fid))}</a>'
-                    for fid in q["feature_ids"].split(SEP) if fid
+                    for fid in q["feature_ids"].split(SEP)
+                    if fid
                 )
                 out.append(f'<span class="supports" data-quote="{esc(q["id"])}">{links}</span>')
     title = meta["title"] or f"Document {doc.id}"
-    fields = [("Outlet", meta["outlet"]), ("Author", meta["author"]),
-              ("Published", meta["published"] or "undated"), ("Updated", meta["updated"]),
-              ("URL", meta["url"]), ("SHA-256", meta["sha256"]), ("About", meta["note"]),
-              ("Quotes", str(len(quotes)))]
-    head = (f"<h1>{esc(title)}</h1><dl>"
-            + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in fields if v)
-            + "</dl>")
+    fields = [
+        ("Outlet", meta["outlet"]),
+        ("Author", meta["author"]),
+        ("Published", meta["published"] or "undated"),
+        ("Updated", meta["updated"]),
+        ("URL", meta["url"]),
+        ("SHA-256", meta["sha256"]),
+        ("About", meta["note"]),
+        ("Quotes", str(len(quotes))),
+    ]
+    head = (
+        f"<h1>{esc(title)}</h1><dl>"
+        + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in fields if v)
+        + "</dl>"
+    )
     body = f'<div class="text">{"".join(out)}</div>'
-    return _PAGE.format(lang=esc(doc.language or "en"), title=esc(title), back="../",
-                        head=head, body=body)
+    return _PAGE.format(
+        lang=esc(doc.language or "en"), title=esc(title), back="../", head=head, body=body
+    )
 
 
 def sources_index(ev: Evidence) -> str:
     items = []
     for doc_id, meta in sorted(ev.documents.items()):
         count = sum(1 for q in ev.quotes.values() if q["doc_id"] == doc_id)
-        items.append(f'<li><a href="{esc(doc_id)}.html">{_doc_label(meta)}</a> '
-                     f"({count} quotes)</li>")
+        items.append(
+            f'<li><a href="{esc(doc_id)}.html">{_doc_label(meta)}</a> ({count} quotes)</li>'
+        )
     body = f"<ul>{''.join(items)}</ul>"
-    return _PAGE.format(lang="en", title="Sources", back="../", head="<h1>Sources</h1>",
-                        body=body)
+    return _PAGE.format(lang="en", title="Sources", back="../", head="<h1>Sources</h1>", body=body)
 
 
 def _leaflet_assets() -> dict[str, bytes]:
@@ -731,8 +854,10 @@ def _leaflet_assets() -> dict[str, bytes]:
             f"Leaflet not found in {dist}: run `npm ci` in the project folder "
             "(it installs the leaflet package the maps are built with)"
         )
-    files = {"assets/leaflet.js": (dist / "leaflet.js").read_bytes(),
-             "assets/leaflet.css": (dist / "leaflet.css").read_bytes()}
+    files = {
+        "assets/leaflet.js": (dist / "leaflet.js").read_bytes(),
+        "assets/leaflet.css": (dist / "leaflet.css").read_bytes(),
+    }
     for image in sorted((dist / "images").glob("*.png")):
         files[f"assets/images/{image.name}"] = image.read_bytes()
     license_path = dist.parent / "LICENSE"
@@ -741,8 +866,9 @@ def _leaflet_assets() -> dict[str, bytes]:
     return files
 
 
-def render(*, out_dir: Path | None = None, layers_dir: Path | None = None,
-           data_dir: Path | None = None) -> dict[str, int]:
+def render(
+    *, out_dir: Path | None = None, layers_dir: Path | None = None, data_dir: Path | None = None
+) -> dict[str, int]:
     """Write every map and source page; return the size in bytes of each file written.
 
     The whole folder is written to a temporary folder and swapped in at the end, so a
@@ -755,14 +881,20 @@ def render(*, out_dir: Path | None = None, layers_dir: Path | None = None,
         fmap, _drawn = build_map(spec, ev)
         page = fmap.get_root().render()
         files[f"{spec.name}.html"] = _deterministic(page)
-    names = {f["id"]: f["properties"]["name"] for name, feats in ev.layers.items()
-             if not name.startswith(("basemap", "_")) for f in feats}
+    names = {
+        f["id"]: f["properties"]["name"]
+        for name, feats in ev.layers.items()
+        if not name.startswith(("basemap", "_"))
+        for f in feats
+    }
     for doc_id, meta in ev.documents.items():
         files[f"sources/{doc_id}.html"] = document_page(ev.texts[doc_id], meta, ev, names)
     files["sources/index.html"] = sources_index(ev)
     files["README.md"] = _MAPS_README
     write_atomically(out_dir or settings.maps_dir(), files)
-    return {name: len(c if isinstance(c, bytes) else c.encode("utf-8")) for name, c in files.items()}
+    return {
+        name: len(c if isinstance(c, bytes) else c.encode("utf-8")) for name, c in files.items()
+    }
 
 
 _MAPS_README = """# Maps

@@ -35,55 +35,118 @@ _IDENT = [
     _c("aliases", "string", "aliases", "Other spellings the documents use, separated by ' | '."),
 ]
 _STATUS = [
-    _c("status", "string", "status", "Status as the documents state it.",
-       choices=("operating", "disrupted", "under_construction", "planned", "not_stated")),
-    _c("status_as_of", "string", "status_of",
-       "Date of the document that states the status (YYYY-MM-DD); empty when that document "
-       "is undated or no status is stated."),
+    _c(
+        "status",
+        "string",
+        "status",
+        "Status as the documents state it.",
+        choices=("operating", "disrupted", "under_construction", "planned", "not_stated"),
+    ),
+    _c(
+        "status_as_of",
+        "string",
+        "status_of",
+        "Date of the document that states the status (YYYY-MM-DD); empty when that document "
+        "is undated or no status is stated.",
+    ),
     _c("status_quote_id", "string", "status_q", "Quote that states the status."),
     _c("operators", "string", "operators", "Operators the documents name, separated by ' | '."),
+    _c("operators_quote_id", "string", "oper_q", "Quote that names the operators."),
 ]
 _EVIDENCE = [
-    _c("quote_ids", "string", "quote_ids", "Supporting quotes (ids in quotes.csv), ' | '-separated."),
+    _c(
+        "quote_ids",
+        "string",
+        "quote_ids",
+        "Supporting quotes (ids in quotes.csv), ' | '-separated.",
+    ),
     _c("claim_ids", "string", "claim_ids", "Claims about this feature (ids in claims.csv)."),
     _c("doc_ids", "string", "doc_ids", "Documents the quotes come from (ids in documents.csv)."),
     _c("note", "string", "note", "Curator's note."),
 ]
 _COUNTRY_SPLIT = [
-    _c(f"len_{iso.lower()}_km", "number", f"len_{iso.lower()}",
-       f"Length inside {iso} (Natural Earth 10m borders), km, in the feature's CRS.")
+    _c(
+        f"len_{iso.lower()}_km",
+        "number",
+        f"len_{iso.lower()}",
+        f"Length inside {iso} (Natural Earth 10m borders), km, in the feature's CRS.",
+    )
     for iso in settings.SPLIT_COUNTRIES
 ] + [_c("len_sea_km", "number", "len_sea", "Length outside every country polygon (at sea), km.")]
 _LENGTHS = [
-    _c("length_km", "number", "length_km",
-       "Length measured in the feature's fitted projected CRS (crs_proj4), km."),
-    _c("length_geodesic_km", "number", "len_geod",
-       "Ellipsoidal geodesic length of the same vertices (pyproj.Geod, WGS84), km."),
-    _c("length_vs_geodesic_pct", "number", "len_dgeod",
-       "(length_km - length_geodesic_km) / length_geodesic_km, in %."),
-    _c("crs_kind", "string", "crs_kind", "Projection the length was measured in.",
-       choices=("omerc", "tmerc", "lcc", "sum")),
-    _c("crs_proj4", "string", "crs_proj4",
-       "PROJ definition of the fitted CRS; empty for routes, whose length sums segments."),
-    _c("crs_max_scale_error_pct", "number", "crs_kerr",
-       "Largest point scale error of that CRS along the feature, in %."),
+    _c(
+        "length_km",
+        "number",
+        "length_km",
+        "Length measured in the feature's fitted projected CRS (crs_proj4), km.",
+    ),
+    _c(
+        "length_geodesic_km",
+        "number",
+        "len_geod",
+        "Ellipsoidal geodesic length of the same vertices (pyproj.Geod, WGS84), km.",
+    ),
+    _c(
+        "length_vs_geodesic_pct",
+        "number",
+        "len_dgeod",
+        "(length_km - length_geodesic_km) / length_geodesic_km, in %.",
+    ),
+    _c(
+        "crs_kind",
+        "string",
+        "crs_kind",
+        "Projection the length was measured in.",
+        choices=("omerc", "tmerc", "lcc", "sum"),
+    ),
+    _c(
+        "crs_proj4",
+        "string",
+        "crs_proj4",
+        "PROJ definition of the fitted CRS; empty for routes, whose length sums segments.",
+    ),
+    _c(
+        "crs_max_scale_error_pct",
+        "number",
+        "crs_kerr",
+        "Largest point scale error of that CRS along the feature, in %.",
+    ),
     _c("stated_length_km", "number", "stated_km", "Length a document states, km.", nullable=True),
     _c("stated_length_claim_id", "string", "stated_cl", "Claim that states the length."),
-    _c("computed_vs_stated_pct", "number", "d_stated",
-       "(length_km - stated_length_km) / stated_length_km, in %.", nullable=True),
+    _c(
+        "computed_vs_stated_pct",
+        "number",
+        "d_stated",
+        "(length_km - stated_length_km) / stated_length_km, in %.",
+        nullable=True,
+    ),
 ]
 _PRECISION = [
-    _c("precision", "string", "precision",
-       "How the geometry is known: surveyed (the asset's own position from a reference), "
-       "traced (through sourced points on or near the asset), schematic (illustrative).",
-       choices=("surveyed", "traced", "schematic")),
-    _c("uncertainty_km", "number", "uncert_km", "How far the drawn geometry may be from the "
-       "real asset, km (an estimate)."),
+    _c(
+        "precision",
+        "string",
+        "precision",
+        "How the geometry is known: surveyed (the asset's own position from a reference), "
+        "traced (through sourced points on or near the asset), schematic (illustrative).",
+        choices=("surveyed", "traced", "schematic"),
+    ),
+    _c(
+        "uncertainty_km",
+        "number",
+        "uncert_km",
+        "How far the drawn geometry may be from the real asset, km (an estimate).",
+    ),
 ]
 
 SEGMENT_COLUMNS: tuple[Column, ...] = (
     *_IDENT,
-    _c("mode", "string", "mode", "Kind of line.", choices=("cable", "pipeline", "railway", "sea_link")),
+    _c(
+        "mode",
+        "string",
+        "mode",
+        "Kind of line.",
+        choices=("cable", "pipeline", "railway", "sea_link"),
+    ),
     _c("service", "string", "service", "What the line carries."),
     *_STATUS,
     _c("from_node", "string", "from_node", "Node id at the line's first vertex."),
@@ -103,8 +166,12 @@ ROUTE_COLUMNS: tuple[Column, ...] = (
     *_STATUS,
     _c("from_node", "string", "from_node", "Node id where the route starts."),
     _c("to_node", "string", "to_node", "Node id where the route ends."),
-    _c("segment_count", "integer", "seg_count",
-       "Number of segments; their order is in route_segments.csv."),
+    _c(
+        "segment_count",
+        "integer",
+        "seg_count",
+        "Number of segments; their order is in route_segments.csv.",
+    ),
     _c("countries", "string", "countries", "Countries crossed (ISO alpha-3), ' | '-separated."),
     _c("vertex_count", "integer", "vertices", "Vertices of all its segments."),
     *_LENGTHS,
@@ -114,8 +181,13 @@ ROUTE_COLUMNS: tuple[Column, ...] = (
 
 NODE_COLUMNS: tuple[Column, ...] = (
     *_IDENT,
-    _c("kind", "string", "kind", "Kind of node.",
-       choices=("port", "terminal", "landing", "station", "junction", "border_crossing")),
+    _c(
+        "kind",
+        "string",
+        "kind",
+        "Kind of node.",
+        choices=("port", "terminal", "landing", "station", "junction", "border_crossing"),
+    ),
     *_STATUS,
     _c("country", "string", "country", "Country the point lies in or next to (ISO alpha-3)."),
     _c("lon", "number", "lon", "Longitude, degrees east (WGS84), as in the catalogue."),
@@ -155,7 +227,13 @@ QUOTE_COLUMNS: tuple[Column, ...] = (
 CLAIM_COLUMNS: tuple[Column, ...] = (
     _c("id", "string", "id", "Claim id."),
     _c("feature_id", "string", "feature", "Feature the claim is about."),
-    _c("kind", "string", "kind", "What is claimed.", choices=("length", "volume", "change", "target")),
+    _c(
+        "kind",
+        "string",
+        "kind",
+        "What is claimed.",
+        choices=("length", "volume", "change", "target"),
+    ),
     _c("value", "number", "value", "The figure, in unit."),
     _c("value_max", "number", "value_max", "Upper end when the figure is a range.", nullable=True),
     _c("unit", "string", "unit", "km, t (tonnes) or %.", choices=("km", "t", "%")),
@@ -196,15 +274,28 @@ LAYERS: dict[str, tuple[str, str, tuple[Column, ...]]] = {
     "landings": ("Cable landing places", "Point", NODE_COLUMNS),
     "stations": ("Rail stations, junctions and border crossings", "Point", NODE_COLUMNS),
     "basemap_land": ("Land (Natural Earth 10m)", "Polygon", BASEMAP_COLUMNS["basemap_land"]),
-    "basemap_countries": ("Countries (Natural Earth 10m)", "MultiPolygon",
-                          BASEMAP_COLUMNS["basemap_countries"]),
+    "basemap_countries": (
+        "Countries (Natural Earth 10m)",
+        "MultiPolygon",
+        BASEMAP_COLUMNS["basemap_countries"],
+    ),
 }
 
 #: Which layer each segment mode and node kind is published in.
-MODE_LAYER = {"cable": "cables", "pipeline": "pipelines", "railway": "railways",
-              "sea_link": "sea_links"}
-KIND_LAYER = {"port": "ports", "terminal": "ports", "landing": "landings", "station": "stations",
-              "junction": "stations", "border_crossing": "stations"}
+MODE_LAYER = {
+    "cable": "cables",
+    "pipeline": "pipelines",
+    "railway": "railways",
+    "sea_link": "sea_links",
+}
+KIND_LAYER = {
+    "port": "ports",
+    "terminal": "ports",
+    "landing": "landings",
+    "station": "stations",
+    "junction": "stations",
+    "border_crossing": "stations",
+}
 
 TABLES: dict[str, tuple[str, tuple[Column, ...]]] = {
     "documents": ("Source documents", DOCUMENT_COLUMNS),

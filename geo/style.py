@@ -10,8 +10,12 @@ MODE_STYLE: dict[str, dict[str, Any]] = {
     "pipeline": {"color": "#c62828", "weight": 4.0, "label": "Oil pipeline"},
     "railway": {"color": "#37474f", "weight": 3.0, "label": "Railway"},
     "sea_link": {"color": "#1565c0", "weight": 3.0, "label": "Sea link (ferry, feeder)"},
-    "route": {"color": "#ff9800", "weight": 11.0, "opacity": 0.35,
-              "label": "Route (chain of segments)"},
+    "route": {
+        "color": "#ff9800",
+        "weight": 11.0,
+        "opacity": 0.35,
+        "label": "Route (chain of segments)",
+    },
 }
 
 #: Dash pattern and opacity by status, applied on top of the mode's style.

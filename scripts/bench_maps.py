@@ -21,10 +21,17 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo.render import MAPS  # noqa: E402
+from geo.render import MAPS
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 
 def main() -> int:
@@ -40,8 +47,10 @@ def main() -> int:
             times = []
             for _ in range(args.runs):
                 context = browser.new_context(viewport={"width": 1400, "height": 900})
-                context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
-                    "file://") else r.abort())
+                context.route(
+                    "**/*",
+                    lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort(),
+                )
                 page = context.new_page()
                 page.add_init_script(
                     "Object.defineProperty(window, 'ATLAS', {configurable: true, "
@@ -54,14 +63,18 @@ def main() -> int:
                 context.close()
             rows.append((spec.name, path.stat().st_size, times))
         browser.close()
-    print(f"Machine: {platform.machine()}, {platform.system()} {platform.release()}, "
-          f"Python {platform.python_version()}; {args.runs} loads per map, offline, 1400x900.")
+    print(
+        f"Machine: {platform.machine()}, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}; {args.runs} loads per map, offline, 1400x900."
+    )
     print()
     print("| map | HTML size (KiB) | ready, median (ms) | min–max (ms) |")
     print("|---|---:|---:|---:|")
     for name, size, times in rows:
-        print(f"| {name}.html | {size / 1024:.0f} | {statistics.median(times):.0f} | "
-              f"{min(times):.0f}–{max(times):.0f} |")
+        print(
+            f"| {name}.html | {size / 1024:.0f} | {statistics.median(times):.0f} | "
+            f"{min(times):.0f}–{max(times):.0f} |"
+        )
     return 0
 
 

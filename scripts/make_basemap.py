@@ -27,11 +27,35 @@ from geo._geojson import feature, write_collection  # noqa: E402
 
 #: ISO 3166-1 numeric to alpha-3, for the countries in the region (world-atlas gives numeric).
 ISO_NUMERIC = {
-    "004": "AFG", "031": "AZE", "051": "ARM", "100": "BGR", "112": "BLR", "156": "CHN",
-    "196": "CYP", "268": "GEO", "300": "GRC", "356": "IND", "364": "IRN", "368": "IRQ",
-    "376": "ISR", "398": "KAZ", "400": "JOR", "417": "KGZ", "422": "LBN", "428": "LVA",
-    "440": "LTU", "498": "MDA", "586": "PAK", "642": "ROU", "643": "RUS", "760": "SYR",
-    "762": "TJK", "792": "TUR", "795": "TKM", "804": "UKR", "860": "UZB",
+    "004": "AFG",
+    "031": "AZE",
+    "051": "ARM",
+    "100": "BGR",
+    "112": "BLR",
+    "156": "CHN",
+    "196": "CYP",
+    "268": "GEO",
+    "300": "GRC",
+    "356": "IND",
+    "364": "IRN",
+    "368": "IRQ",
+    "376": "ISR",
+    "398": "KAZ",
+    "400": "JOR",
+    "417": "KGZ",
+    "422": "LBN",
+    "428": "LVA",
+    "440": "LTU",
+    "498": "MDA",
+    "586": "PAK",
+    "642": "ROU",
+    "643": "RUS",
+    "760": "SYR",
+    "762": "TJK",
+    "792": "TUR",
+    "795": "TKM",
+    "804": "UKR",
+    "860": "UZB",
 }
 #: Natural Earth units without a numeric code, and the country whose territory they are.
 ISO_BY_NAME = {"Baikonur": "KAZ", "N. Cyprus": "CYP", "Dhekelia": "CYP", "Akrotiri": "CYP"}
@@ -57,16 +81,18 @@ def main() -> int:
         out / "land.geojson",
         "land",
         [
-            feature(f"land_{i:04d}", {"source": "Natural Earth 10m land 4.1.0"}, g,
-                    decimals=DECIMALS)
+            feature(
+                f"land_{i:04d}", {"source": "Natural Earth 10m land 4.1.0"}, g, decimals=DECIMALS
+            )
             for i, g in enumerate(parts)
         ],
     )
 
     countries = gpd.read_file(source / "countries-10m.json", layer="countries")
     rows = []
-    for ident, name, geom in zip(countries["id"], countries["name"], countries.geometry,
-                                 strict=True):
+    for ident, name, geom in zip(
+        countries["id"], countries["name"], countries.geometry, strict=True
+    ):
         if geom is None or not geom.intersects(region):
             continue
         iso3 = ISO_NUMERIC.get(str(ident)) or ISO_BY_NAME.get(str(name))

@@ -57,13 +57,19 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
-            timeout_s: float = 300) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout_s: float = 300
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m geo`` as a user would, returning its exit code and output."""
     full_env = {**os.environ, "GEO_ASSETS_DIR": str(ROOT / "node_modules"), **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "geo", *args], capture_output=True, text=True,
-        env=full_env, cwd=cwd or ROOT, timeout=timeout_s, check=False,
+        [sys.executable, "-m", "geo", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd or ROOT,
+        timeout=timeout_s,
+        check=False,
     )
 
 

@@ -22,12 +22,21 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
-    pytest.skip("Debian's chromium is not installed (scripts/setup.sh --test installs it)",
-                allow_module_level=True)
+    pytest.skip(
+        "Debian's chromium is not installed (scripts/setup.sh --test installs it)",
+        allow_module_level=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +96,9 @@ def page(browser):
 
 
 def _expected_ids(layer_features, spec) -> set[str]:
-    return {f["id"] for o in spec.overlays for f in layer_features[o.layer]
-            if o.keep(f["properties"])}
+    return {
+        f["id"] for o in spec.overlays for f in layer_features[o.layer] if o.keep(f["properties"])
+    }
 
 
 @pytest.mark.parametrize("spec", MAPS, ids=[m.name for m in MAPS])
@@ -128,8 +138,10 @@ def _pixel(page, fid: str) -> tuple[float, float]:
 
 @pytest.mark.parametrize(
     ("fid", "quote"),
-    [("port_poti", "launched new feeder vessels between Georgia’s Poti and Romania’s Constanta"),
-     ("cable_aktau_siyazan", "The main subsea line, which measures 380 kilometres in length")],
+    [
+        ("port_poti", "launched new feeder vessels between Georgia’s Poti and Romania’s Constanta"),
+        ("cable_aktau_siyazan", "The main subsea line, which measures 380 kilometres in length"),
+    ],
 )
 def test_clicking_a_feature_opens_its_popup_with_its_quote(page, maps_dir, fid, quote):
     page.open((maps_dir / "index.html").as_uri())
@@ -162,7 +174,9 @@ def test_citation_mark_opens_its_quote_and_the_quote_leads_to_the_document(page,
     assert box is not None and 0 <= box["y"] <= 900
     assert page.page.evaluate(
         "getComputedStyle(document.querySelector('mark.q.active')).backgroundColor"
-    ) != page.page.evaluate("getComputedStyle(document.querySelector('mark.q:not(.active)')).backgroundColor")
+    ) != page.page.evaluate(
+        "getComputedStyle(document.querySelector('mark.q:not(.active)')).backgroundColor"
+    )
     page.page.locator('.supports[data-quote="q003_cable_routes"] a').first.click()
     page.page.wait_for_url(re.compile(r"index\.html#f="))
     page.page.wait_for_function("window.ATLAS !== undefined")
@@ -179,12 +193,15 @@ def test_hash_link_opens_that_feature(page, maps_dir, fid):
     page.clean()
 
 
-@pytest.mark.parametrize(("typed", "name"), [
-    ("Quryq", "Port of Kuryk"),
-    ("Siyəzən", "Siyazan cable landing"),
-    ("baku tbilisi ceyhan", "Baku–Tbilisi–Ceyhan oil pipeline"),
-    ("Constanta", "Port of Constanța"),
-])
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("Quryq", "Port of Kuryk"),
+        ("Siyəzən", "Siyazan cable landing"),
+        ("baku tbilisi ceyhan", "Baku–Tbilisi–Ceyhan oil pipeline"),
+        ("Constanta", "Port of Constanța"),
+    ],
+)
 def test_search_finds_other_spellings(page, maps_dir, typed, name):
     page.open((maps_dir / "index.html").as_uri())
     page.page.locator(".atlas-search input").fill(typed)
@@ -210,23 +227,35 @@ def _hostile_data(root: Path) -> Path:
     text = ("Hostile test document.\n\n" + "\n".join(HOSTILE) + "\n").encode("utf-8")
     (data / "corpus" / "texts" / "999_hostile.txt").write_bytes(text)
     docs = data / "corpus" / "documents.toml"
-    docs.write_text(docs.read_text("utf-8") + (
-        '\n[[document]]\nid = "999_hostile"\n'
-        f'title = {json.dumps(HOSTILE[1])}\noutlet = {json.dumps(HOSTILE[0])}\n'
-        f'sha256 = "{hashlib.sha256(text).hexdigest()}"\n'), encoding="utf-8")
+    docs.write_text(
+        docs.read_text("utf-8")
+        + (
+            '\n[[document]]\nid = "999_hostile"\n'
+            f"title = {json.dumps(HOSTILE[1])}\noutlet = {json.dumps(HOSTILE[0])}\n"
+            f'sha256 = "{hashlib.sha256(text).hexdigest()}"\n'
+        ),
+        encoding="utf-8",
+    )
     quotes = data / "corpus" / "quotes.toml"
     body = "".join(
         f'\n[[quote]]\nid = "q999_{i}"\ndocument = "999_hostile"\ntext = {json.dumps(h)}\n'
-        for i, h in enumerate(HOSTILE))
+        for i, h in enumerate(HOSTILE)
+    )
     quotes.write_text(quotes.read_text("utf-8") + body, encoding="utf-8")
     nodes = data / "catalog" / "nodes.toml"
     text_nodes = nodes.read_text("utf-8").replace(
-        'name = "Poti Sea Port"', f"name = {json.dumps(HOSTILE[0] + HOSTILE[2])}", 1)
+        'name = "Poti Sea Port"', f"name = {json.dumps(HOSTILE[0] + HOSTILE[2])}", 1
+    )
     text_nodes = text_nodes.replace(
-        'aliases = ["Poti", "Port of Poti"]', f"aliases = [{json.dumps(HOSTILE[1])}, {json.dumps(HOSTILE[3])}]", 1)
+        'aliases = ["Poti", "Port of Poti"]',
+        f"aliases = [{json.dumps(HOSTILE[1])}, {json.dumps(HOSTILE[3])}]",
+        1,
+    )
     text_nodes = text_nodes.replace(
         'quotes = ["q003_feeder"]\n\n[[node]]\nid = "port_batumi"',
-        'quotes = ["q003_feeder", "q999_0", "q999_1", "q999_2", "q999_3"]\n\n[[node]]\nid = "port_batumi"', 1)
+        'quotes = ["q003_feeder", "q999_0", "q999_1", "q999_2", "q999_3"]\n\n[[node]]\nid = "port_batumi"',
+        1,
+    )
     nodes.write_text(text_nodes, encoding="utf-8")
     return data
 

@@ -40,54 +40,146 @@ quotes = ["q004_route"]
 """
 
 CASES = [
-    pytest.param("nodes.toml", 'lon = 82.48389\nlat = 45.25222', 'lon = 45.25222\nlat = 82.48389',
-                 r"nodes.toml: 'station_dostyk': lon: .*outside the atlas region", id="swapped-lon-lat"),
-    pytest.param("nodes.toml", "lat = 42.155", "lat = 142.155",
-                 r"'port_poti': lat: 142.155 is outside -90..90 — are lon and lat swapped\?",
-                 id="latitude-out-of-range"),
-    pytest.param("nodes.toml", "lon = 41.65444", "lon = 38.5",
-                 r"'port_poti': lon: a port must be at the coast, but .* km at sea", id="port-in-the-sea"),
-    pytest.param("nodes.toml", "lon = 43.08548\nlat = 40.59825", "lon = 50.5\nlat = 42.0",
-                 r"'station_kars': lon: .* out at sea; a station stands on land", id="station-in-the-caspian"),
-    pytest.param("nodes.toml", 'kind = "port"', 'kind = "harbour"',
-                 r"'port_aktau': kind: unknown value 'harbour'; expected one of port", id="unknown-kind"),
-    pytest.param("nodes.toml", "uncertainty_km = 3.0", 'uncertainty_km = "3 km"',
-                 r"'port_aktau': uncertainty_km: expected a number, got '3 km' \(string\)", id="wrong-type"),
-    pytest.param("nodes.toml", 'position_note = "Harbour basin', 'positon_note = "Harbour basin',
-                 r"'port_aktau': positon_note: unknown field \(did you mean 'position_note'\?\)",
-                 id="misspelt-field"),
-    pytest.param("segments.toml", 'mode = "sea_link"', 'mode = "sealink"',
-                 r"'sea_aktau_alat': mode: unknown value 'sealink'.*did you mean 'sea_link'", id="unknown-mode"),
-    pytest.param("segments.toml", 'status = "under_construction"', 'status = "building"',
-                 r"'cable_aktau_siyazan': status: unknown value 'building'", id="unknown-status"),
-    pytest.param("segments.toml", 'to = "landing_siyazan"', 'to = "landing_siyazn"',
-                 r"'cable_aktau_siyazan': to: unknown node id 'landing_siyazn'", id="unknown-node"),
-    pytest.param("segments.toml", 'quotes = ["q003_cable_routes", "q003_cable_construction"',
-                 'quotes = ["q003_cable_route", "q003_cable_construction"',
-                 r"'cable_aktau_siyazan': quotes\[0\]: unknown quote id 'q003_cable_route'", id="unknown-quote"),
-    pytest.param("segments.toml", 'operators = ["AzerTelecom", "Kazakhtelecom"]',
-                 'operators = ["AzerTelecom", "Kazaktelecom"]',
-                 r"'cable_aktau_siyazan': operators: 'Kazaktelecom' is not named in quote", id="operator-not-in-quote"),
-    pytest.param("segments.toml", 'status_quote = "q002_cable_underway"\n', "",
-                 r"'cable_aktau_siyazan': status_quote: status 'under_construction' needs the quote",
-                 id="status-without-quote"),
-    pytest.param("segments.toml", '  { name = "off Absheron, east of Şah Dili", lon = 50.85, lat = 40.15 },\n', "",
-                 r"'sea_aktau_alat': via: a sea link must lie at sea, but .* km of it crosses land",
-                 id="sea-link-across-absheron"),
-    pytest.param("claims.toml", 'figure = "380 kilometres"', 'figure = "400 kilometres"',
-                 r"'c_cable_main_length': figure: '400 kilometres' does not appear in quote q003_cable_routes",
-                 id="figure-not-in-quote"),
-    pytest.param("claims.toml", "value = 380", "value = 38",
-                 r"'c_cable_main_length': value: 38.0 \(number\) km does not match the figure '380 kilometres'",
-                 id="value-does-not-match-figure"),
-    pytest.param("claims.toml", 'feature = "cable_aktau_siyazan"', 'feature = "cable_aktau"',
-                 r"'c_cable_main_length': feature: unknown feature id 'cable_aktau'", id="claim-unknown-feature"),
-    pytest.param("routes.toml", '"rail_mangyshlak_aktau", "sea_aktau_alat"', '"rail_mangyshlak_aktau", "sea_kuryk_alat"',
-                 r"'route_middle_corridor': segments\[8\]: 'sea_kuryk_alat' .* does not join", id="broken-route-chain"),
-    pytest.param("nodes.toml", 'id = "port_kuryk"', 'id = "port_aktau"',
-                 r"nodes.toml: 'port_aktau': id: duplicate node id", id="duplicate-id"),
-    pytest.param("nodes.toml", "[[node]]\nid = \"port_aktau\"", "[[node]\nid = \"port_aktau\"",
-                 r"nodes.toml: is not valid TOML", id="malformed-toml"),
+    pytest.param(
+        "nodes.toml",
+        "lon = 82.48389\nlat = 45.25222",
+        "lon = 45.25222\nlat = 82.48389",
+        r"nodes.toml: 'station_dostyk': lon: .*outside the atlas region",
+        id="swapped-lon-lat",
+    ),
+    pytest.param(
+        "nodes.toml",
+        "lat = 42.155",
+        "lat = 142.155",
+        r"'port_poti': lat: 142.155 is outside -90..90 — are lon and lat swapped\?",
+        id="latitude-out-of-range",
+    ),
+    pytest.param(
+        "nodes.toml",
+        "lon = 41.65444",
+        "lon = 38.5",
+        r"'port_poti': lon: a port must be at the coast, but .* km at sea",
+        id="port-in-the-sea",
+    ),
+    pytest.param(
+        "nodes.toml",
+        "lon = 43.08548\nlat = 40.59825",
+        "lon = 50.5\nlat = 42.0",
+        r"'station_kars': lon: .* out at sea; a station stands on land",
+        id="station-in-the-caspian",
+    ),
+    pytest.param(
+        "nodes.toml",
+        'kind = "port"',
+        'kind = "harbour"',
+        r"'port_aktau': kind: unknown value 'harbour'; expected one of port",
+        id="unknown-kind",
+    ),
+    pytest.param(
+        "nodes.toml",
+        "uncertainty_km = 3.0",
+        'uncertainty_km = "3 km"',
+        r"'port_aktau': uncertainty_km: expected a number, got '3 km' \(string\)",
+        id="wrong-type",
+    ),
+    pytest.param(
+        "nodes.toml",
+        'position_note = "Harbour basin',
+        'positon_note = "Harbour basin',
+        r"'port_aktau': positon_note: unknown field \(did you mean 'position_note'\?\)",
+        id="misspelt-field",
+    ),
+    pytest.param(
+        "segments.toml",
+        'mode = "sea_link"',
+        'mode = "sealink"',
+        r"'sea_aktau_alat': mode: unknown value 'sealink'.*did you mean 'sea_link'",
+        id="unknown-mode",
+    ),
+    pytest.param(
+        "segments.toml",
+        'status = "under_construction"',
+        'status = "building"',
+        r"'cable_aktau_siyazan': status: unknown value 'building'",
+        id="unknown-status",
+    ),
+    pytest.param(
+        "segments.toml",
+        'to = "landing_siyazan"',
+        'to = "landing_siyazn"',
+        r"'cable_aktau_siyazan': to: unknown node id 'landing_siyazn'",
+        id="unknown-node",
+    ),
+    pytest.param(
+        "segments.toml",
+        'quotes = ["q003_cable_routes", "q003_cable_construction"',
+        'quotes = ["q003_cable_route", "q003_cable_construction"',
+        r"'cable_aktau_siyazan': quotes\[0\]: unknown quote id 'q003_cable_route'",
+        id="unknown-quote",
+    ),
+    pytest.param(
+        "segments.toml",
+        'operators = ["AzerTelecom", "Kazakhtelecom"]',
+        'operators = ["AzerTelecom", "Kazaktelecom"]',
+        r"'cable_aktau_siyazan': operators: 'Kazaktelecom' is not named in quote",
+        id="operator-not-in-quote",
+    ),
+    pytest.param(
+        "segments.toml",
+        'status_quote = "q002_cable_underway"\n',
+        "",
+        r"'cable_aktau_siyazan': status_quote: status 'under_construction' needs the quote",
+        id="status-without-quote",
+    ),
+    pytest.param(
+        "segments.toml",
+        '  { name = "off Absheron, east of Şah Dili", lon = 50.85, lat = 40.15 },\n',
+        "",
+        r"'sea_aktau_alat': via: a sea link must lie at sea, but .* km of it crosses land",
+        id="sea-link-across-absheron",
+    ),
+    pytest.param(
+        "claims.toml",
+        'figure = "380 kilometres"',
+        'figure = "400 kilometres"',
+        r"'c_cable_main_length': figure: '400 kilometres' does not appear in quote q003_cable_routes",
+        id="figure-not-in-quote",
+    ),
+    pytest.param(
+        "claims.toml",
+        "value = 380",
+        "value = 38",
+        r"'c_cable_main_length': value: 38.0 \(number\) km does not match the figure '380 kilometres'",
+        id="value-does-not-match-figure",
+    ),
+    pytest.param(
+        "claims.toml",
+        'feature = "cable_aktau_siyazan"',
+        'feature = "cable_aktau"',
+        r"'c_cable_main_length': feature: unknown feature id 'cable_aktau'",
+        id="claim-unknown-feature",
+    ),
+    pytest.param(
+        "routes.toml",
+        '"rail_mangyshlak_aktau", "sea_aktau_alat"',
+        '"rail_mangyshlak_aktau", "sea_kuryk_alat"',
+        r"'route_middle_corridor': segments\[8\]: 'sea_kuryk_alat' .* does not join",
+        id="broken-route-chain",
+    ),
+    pytest.param(
+        "nodes.toml",
+        'id = "port_kuryk"',
+        'id = "port_aktau"',
+        r"nodes.toml: 'port_aktau': id: duplicate node id",
+        id="duplicate-id",
+    ),
+    pytest.param(
+        "nodes.toml",
+        '[[node]]\nid = "port_aktau"',
+        '[[node]\nid = "port_aktau"',
+        r"nodes.toml: is not valid TOML",
+        id="malformed-toml",
+    ),
 ]
 
 
@@ -101,26 +193,55 @@ def test_bad_catalogue_entries(data_copy, filename, old, new, match):
 @pytest.mark.parametrize(
     ("mode", "start", "end", "via", "match"),
     [
-        pytest.param("railway", "port_aktau", "port_alat", "", r"'test_line': via: a railway must lie on land",
-                     id="railway-across-the-caspian"),
-        pytest.param("cable", "landing_aktau", "landing_aktau", "", r"'test_line': to: same node as 'from'",
-                     id="line-to-itself"),
-        pytest.param("railway", "station_baku", "port_alat",
-                     "{lon = 49.6, lat = 40.3}, {lon = 49.4, lat = 40.3}, {lon = 49.5, lat = 40.4}, {lon = 49.5, lat = 40.1}",
-                     r"'test_line': via: crosses itself", id="self-intersection"),
-        pytest.param("railway", "station_baku", "port_alat", "{lon = 49.5}",
-                     r"segments.toml: '#1': lat: is missing", id="waypoint-without-lat"),
+        pytest.param(
+            "railway",
+            "port_aktau",
+            "port_alat",
+            "",
+            r"'test_line': via: a railway must lie on land",
+            id="railway-across-the-caspian",
+        ),
+        pytest.param(
+            "cable",
+            "landing_aktau",
+            "landing_aktau",
+            "",
+            r"'test_line': to: same node as 'from'",
+            id="line-to-itself",
+        ),
+        pytest.param(
+            "railway",
+            "station_baku",
+            "port_alat",
+            "{lon = 49.6, lat = 40.3}, {lon = 49.4, lat = 40.3}, {lon = 49.5, lat = 40.4}, {lon = 49.5, lat = 40.1}",
+            r"'test_line': via: crosses itself",
+            id="self-intersection",
+        ),
+        pytest.param(
+            "railway",
+            "station_baku",
+            "port_alat",
+            "{lon = 49.5}",
+            r"segments.toml: '#1': lat: is missing",
+            id="waypoint-without-lat",
+        ),
     ],
 )
 def test_bad_new_segments(data_copy, mode, start, end, via, match):
-    _append(data_copy, "segments.toml",
-            NEW_SEGMENT.format(id="test_line", mode=mode, start=start, end=end, via=via))
+    _append(
+        data_copy,
+        "segments.toml",
+        NEW_SEGMENT.format(id="test_line", mode=mode, start=start, end=end, via=via),
+    )
     with pytest.raises(InputError, match=match):
         compute(data_copy)
 
 
 def test_zero_length_line(data_copy):
-    _append(data_copy, "nodes.toml", """[[node]]
+    _append(
+        data_copy,
+        "nodes.toml",
+        """[[node]]
 id = "twin_of_baku"
 name = "Twin"
 kind = "station"
@@ -132,9 +253,15 @@ position_note = "test"
 position_source = "test"
 status = "not_stated"
 quotes = ["q004_route"]
-""")
-    _append(data_copy, "segments.toml",
-            NEW_SEGMENT.format(id="test_line", mode="railway", start="station_baku", end="twin_of_baku", via=""))
+""",
+    )
+    _append(
+        data_copy,
+        "segments.toml",
+        NEW_SEGMENT.format(
+            id="test_line", mode="railway", start="station_baku", end="twin_of_baku", via=""
+        ),
+    )
     with pytest.raises(CatalogError, match=r"'test_line': via: has zero length"):
         compute(data_copy)
 
@@ -146,7 +273,11 @@ def test_every_problem_is_reported_at_once(data_copy):
     with pytest.raises(CatalogError) as info:
         compute(data_copy)
     fields = {(p.feature, p.field) for p in info.value.problems}
-    assert {("port_aktau", "kind"), ("sea_aktau_alat", "mode"), ("c_cable_main_length", "value")} <= fields
+    assert {
+        ("port_aktau", "kind"),
+        ("sea_aktau_alat", "mode"),
+        ("c_cable_main_length", "value"),
+    } <= fields
 
 
 def test_cli_prints_one_line_per_problem_and_exits_1(data_copy, tmp_path, cli):

@@ -51,8 +51,9 @@ def test_a_failed_build_leaves_the_previous_layers_untouched(cli, tmp_path, data
     assert cli("build", "-q", "--layers", str(layers)).returncode == 0
     before = {p.name: p.read_bytes() for p in layers.iterdir()}
     catalog = data_copy / "catalog" / "nodes.toml"
-    catalog.write_text(catalog.read_text("utf-8").replace("lat = 42.155", "lat = 142.155"),
-                       encoding="utf-8")
+    catalog.write_text(
+        catalog.read_text("utf-8").replace("lat = 42.155", "lat = 142.155"), encoding="utf-8"
+    )
     result = cli("build", "--data", str(data_copy), "--layers", str(layers))
     assert result.returncode == 1
     assert "'port_poti': lat: 142.155 is outside -90..90" in result.stderr
@@ -66,8 +67,19 @@ def test_render_and_export(cli, tmp_path):
     assert result.returncode == 0, result.stderr
     assert (maps / "index.html").exists() and (maps / "assets" / "leaflet.js").exists()
     assert (maps / "sources" / "003_3407290432f097a7.html").exists()
-    exported = cli("export", "--layers", str(layers), "--out", str(out),
-                   "--format", "kml", "--format", "fgb", "--format", "csv")
+    exported = cli(
+        "export",
+        "--layers",
+        str(layers),
+        "--out",
+        str(out),
+        "--format",
+        "kml",
+        "--format",
+        "fgb",
+        "--format",
+        "csv",
+    )
     assert exported.returncode == 0, exported.stderr
     kml = (out / "corridor.kml").read_text("utf-8")
     assert "<Placemark><name>Baku–Tbilisi–Ceyhan oil pipeline</name>" in kml
@@ -77,8 +89,15 @@ def test_render_and_export(cli, tmp_path):
 
 
 def test_export_without_layers_is_a_clear_error(cli, tmp_path):
-    result = cli("export", "--layers", str(tmp_path / "none"), "--out", str(tmp_path / "o"),
-                 "--format", "kml")
+    result = cli(
+        "export",
+        "--layers",
+        str(tmp_path / "none"),
+        "--out",
+        str(tmp_path / "o"),
+        "--format",
+        "kml",
+    )
     assert result.returncode == 1
     assert "no layers found; run `python -m geo build` first" in result.stderr
 
@@ -86,8 +105,14 @@ def test_export_without_layers_is_a_clear_error(cli, tmp_path):
 def test_render_without_leaflet_says_what_to_do(cli, tmp_path):
     layers = tmp_path / "layers"
     assert cli("build", "-q", "--layers", str(layers)).returncode == 0
-    result = cli("render", "--layers", str(layers), "--maps", str(tmp_path / "maps"),
-                 env={"GEO_ASSETS_DIR": str(tmp_path / "no_node_modules")})
+    result = cli(
+        "render",
+        "--layers",
+        str(layers),
+        "--maps",
+        str(tmp_path / "maps"),
+        env={"GEO_ASSETS_DIR": str(tmp_path / "no_node_modules")},
+    )
     assert result.returncode == 1
     assert "Leaflet not found" in result.stderr and "npm ci" in result.stderr
     assert not (tmp_path / "maps").exists()

@@ -28,7 +28,9 @@ needs_gdal = pytest.mark.skipif(
 def test_ogrinfo_reads_each_layer_cleanly(layers_dir, name):
     result = subprocess.run(
         ["ogrinfo", "-ro", "-so", "-al", str(layers_dir / f"{name}.geojson")],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "Warning" not in result.stderr and "ERROR" not in result.stderr, result.stderr
@@ -40,8 +42,12 @@ def test_ogrinfo_reads_each_layer_cleanly(layers_dir, name):
 
 @needs_gdal
 def test_ogrinfo_reads_the_geopackage(layers_dir):
-    result = subprocess.run(["ogrinfo", "-ro", "-q", str(layers_dir / GPKG_NAME)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["ogrinfo", "-ro", "-q", str(layers_dir / GPKG_NAME)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip() == ""
     for name in [*(n for n in LAYERS if not n.startswith("basemap_")), *TABLES]:

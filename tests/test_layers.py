@@ -32,13 +32,32 @@ def test_layers_hold_every_kind_of_feature(layer_features):
     assert counts["sea_links"] == 4
     assert counts["routes"] >= 1
     ids = {f["id"] for name in FEATURE_LAYERS for f in layer_features[name]}
-    for expected in ("cable_aktau_siyazan", "cable_kuryk_buzovna", "pipeline_btc", "pipeline_cpc",
-                     "sea_aktau_alat", "sea_kuryk_alat", "sea_turkmenbashi_alat",
-                     "sea_poti_constanta", "route_middle_corridor", "port_aktau", "port_kuryk",
-                     "port_alat", "port_turkmenbashi", "port_poti", "port_batumi",
-                     "port_constanta", "terminal_sangachal", "terminal_ceyhan",
-                     "station_dostyk", "station_altynkol", "rail_tbilisi_kartsakhi",
-                     "rail_kartsakhi_kars", "rail_samtredia_batumi", "rail_samtredia_poti"):
+    for expected in (
+        "cable_aktau_siyazan",
+        "cable_kuryk_buzovna",
+        "pipeline_btc",
+        "pipeline_cpc",
+        "sea_aktau_alat",
+        "sea_kuryk_alat",
+        "sea_turkmenbashi_alat",
+        "sea_poti_constanta",
+        "route_middle_corridor",
+        "port_aktau",
+        "port_kuryk",
+        "port_alat",
+        "port_turkmenbashi",
+        "port_poti",
+        "port_batumi",
+        "port_constanta",
+        "terminal_sangachal",
+        "terminal_ceyhan",
+        "station_dostyk",
+        "station_altynkol",
+        "rail_tbilisi_kartsakhi",
+        "rail_kartsakhi_kars",
+        "rail_samtredia_batumi",
+        "rail_samtredia_poti",
+    ):
         assert expected in ids
 
 
@@ -94,8 +113,11 @@ def test_building_twice_gives_identical_bytes(layers_dir, tmp_path):
 
 
 def test_line_ends_coincide_with_their_nodes(layer_features):
-    nodes = {f["id"]: f["geometry"]["coordinates"]
-             for name in ("ports", "landings", "stations") for f in layer_features[name]}
+    nodes = {
+        f["id"]: f["geometry"]["coordinates"]
+        for name in ("ports", "landings", "stations")
+        for f in layer_features[name]
+    }
     for name in LINE_LAYERS:
         for f in layer_features[name]:
             coords = f["geometry"]["coordinates"]
@@ -120,8 +142,13 @@ def test_projected_length_agrees_with_the_geodesic(built, layer_features, line_i
     assert row["crs_kind"] in ("omerc", "tmerc", "lcc")
     fwd = Transformer.from_crs("EPSG:4326", row["crs_proj4"], always_xy=True)
     x, y = fwd.transform(lons, lats)
-    planar_km = sum(((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5 for x1, y1, x2, y2 in
-                    zip(x[:-1], y[:-1], x[1:], y[1:], strict=True)) / 1000
+    planar_km = (
+        sum(
+            ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
+            for x1, y1, x2, y2 in zip(x[:-1], y[:-1], x[1:], y[1:], strict=True)
+        )
+        / 1000
+    )
     assert planar_km == pytest.approx(row["length_km"], abs=0.002)
 
 
@@ -129,8 +156,13 @@ def test_web_mercator_would_overstate_lengths_here(built):
     row = next(r for r in built.rows["pipelines"] if r["id"] == "pipeline_btc")
     lons, lats = zip(*built.measures["pipeline_btc"].points, strict=True)
     x, y = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True).transform(lons, lats)
-    merc_km = sum(((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5 for x1, y1, x2, y2 in
-                  zip(x[:-1], y[:-1], x[1:], y[1:], strict=True)) / 1000
+    merc_km = (
+        sum(
+            ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
+            for x1, y1, x2, y2 in zip(x[:-1], y[:-1], x[1:], y[1:], strict=True)
+        )
+        / 1000
+    )
     assert merc_km / row["length_geodesic_km"] > 1.25
 
 
@@ -183,6 +215,13 @@ def test_every_feature_has_evidence(built, layer_features):
 
 def test_claims_table_has_the_documented_figures(layers_dir):
     text = (layers_dir / "claims.csv").read_text(encoding="utf-8")
-    for figure in ("380 kilometres", "1.5 million tonnes", "6-6.5 million tonnes",
-                   "1.5 million tons", "4.5 million tons", "62\u00a0percent", "10\u00a0million tons"):
+    for figure in (
+        "380 kilometres",
+        "1.5 million tonnes",
+        "6-6.5 million tonnes",
+        "1.5 million tons",
+        "4.5 million tons",
+        "62\u00a0percent",
+        "10\u00a0million tons",
+    ):
         assert figure in text
