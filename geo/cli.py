@@ -208,6 +208,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         count = len(exc.problems)
+        if args.verbose:
+            from geo import settings
+
+            print(f"  inputs read from {settings.data_dir()}", file=sys.stderr)
+            print(f"  outputs left as they were in {settings.layers_dir()}", file=sys.stderr)
         print(f"{count} problem{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
         return 1
     except GeoError as exc:

@@ -174,6 +174,34 @@ CASES = [
         id="duplicate-id",
     ),
     pytest.param(
+        "segments.toml",
+        'to = "landing_siyazan"\n',
+        "",
+        r"'cable_aktau_siyazan': to: is missing",
+        id="missing-field",
+    ),
+    pytest.param(
+        "claims.toml",
+        'refers_to = ""\nrefers_to_note = "A future increase',
+        'refers_to = "next year"\nrefers_to_note = "A future increase',
+        r"'c_btc_kazakh_oil_ambition': refers_to: 'next year' is not a date",
+        id="bad-date",
+    ),
+    pytest.param(
+        "nodes.toml",
+        "uncertainty_km = 3.0",
+        "uncertainty_km = -3.0",
+        r"'port_aktau': uncertainty_km: must not be negative",
+        id="negative-uncertainty",
+    ),
+    pytest.param(
+        "routes.toml",
+        'segments = ["sea_aktau_alat", "rail_baku_alat"]',
+        "segments = []",
+        r"'route_aktau_baku': segments: is empty",
+        id="empty-route",
+    ),
+    pytest.param(
         "nodes.toml",
         '[[node]]\nid = "port_aktau"',
         '[[node]\nid = "port_aktau"',
@@ -315,3 +343,22 @@ def test_claim_figures_appear_in_their_quotes(built):
         quote = built.corpus.quotes[claim.quote].text
         assert claim.figure in quote
         assert re.search(r"\d", claim.figure)
+
+
+@pytest.mark.parametrize(("filename", "old", "new", "match"), CASES)
+def test_bad_catalogue_entries_through_the_cli(
+    data_copy, tmp_path, monkeypatch, capsys, filename, old, new, match
+):
+    from geo.cli import main
+
+    monkeypatch.setenv("GEO_DATA_DIR", str(data_copy))
+    monkeypatch.setenv("GEO_LAYERS_DIR", str(tmp_path / "layers"))
+    _edit(data_copy, filename, old, new)
+    code = main(["build", "--data", str(data_copy), "--layers", str(tmp_path / "layers")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert re.search(match, err), err
+    assert all(line.startswith("error: ") for line in err.splitlines()[:-1])
+    assert err.splitlines()[-1].endswith("nothing was written")
+    assert "Traceback" not in err
+    assert not (tmp_path / "layers").exists()

@@ -116,3 +116,15 @@ def test_render_without_leaflet_says_what_to_do(cli, tmp_path):
     assert result.returncode == 1
     assert "Leaflet not found" in result.stderr and "npm ci" in result.stderr
     assert not (tmp_path / "maps").exists()
+
+
+def test_verbose_says_where_inputs_and_outputs_are(cli, tmp_path, data_copy):
+    nodes = data_copy / "catalog" / "nodes.toml"
+    nodes.write_text(
+        nodes.read_text("utf-8").replace('kind = "port"', 'kind = "harbour"', 1), "utf-8"
+    )
+    result = cli("build", "-v", "--data", str(data_copy), "--layers", str(tmp_path / "l"))
+    assert result.returncode == 1
+    assert f"inputs read from {data_copy}" in result.stderr
+    quiet = cli("build", "-q", "--data", str(data_copy), "--layers", str(tmp_path / "l"))
+    assert quiet.returncode == 1 and quiet.stdout == ""
