@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -63,58 +64,57 @@ def _add_quote(data: Path, body: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + "\n[[quote]]\n" + body, encoding="utf-8")
 
 
-@pytest.mark.parametrize(
-    ("body", "match"),
-    [
-        pytest.param(
-            'id = "q_straight"\ndocument = "004_869e38df6b0f2d3d"\n'
-            'text = "Tokayev expressed \\"satisfaction\\" with the joint work"\n',
-            r"q_straight.*not found verbatim.*typography is ignored.*'\"' where the document "
-            r"has '“' \(U\+201C\)",
-            id="straight-quotes-for-curly",
-        ),
-        pytest.param(
-            'id = "q_spaces"\ndocument = "004_869e38df6b0f2d3d"\n'
-            'text = "cargo traffic along this corridor increased by 62 percent"\n',
-            r"q_spaces.*typography is ignored.*U\+00A0",
-            id="plain-spaces-for-no-break-spaces",
-        ),
-        pytest.param(
-            'id = "q_hyphen"\ndocument = "004_869e38df6b0f2d3d"\n'
-            'text = "via the Aktau-Baku railway"\n',
-            r"q_hyphen.*'-' where the document has '–' \(U\+2013\)",
-            id="hyphen-for-en-dash",
-        ),
-        pytest.param(
-            'id = "q_twice"\ndocument = "001_5664f72458a7d0ab"\n'
-            'text = "Armenia and Azerbaijan edge closer to a peace deal"\n',
-            r"q_twice.*occurs \d times",
-            id="matches-more-than-once",
-        ),
-        pytest.param(
-            'id = "q_furniture"\ndocument = "004_869e38df6b0f2d3d"\n'
-            'text = "How Central Asia fought the coronavirus"\n',
-            r"q_furniture.*page furniture",
-            id="related-articles-list",
-        ),
-        pytest.param(
-            'id = "q_logo"\ndocument = "003_3407290432f097a7"\ntext = "Newsroom logo"\n',
-            r"q_logo.*page furniture",
-            id="newsroom-logo",
-        ),
-        pytest.param(
-            'id = "q_nodoc"\ndocument = "999_missing"\ntext = "anything"\n',
-            r"'q_nodoc': document: unknown document id '999_missing'",
-            id="unknown-document",
-        ),
-        pytest.param(
-            'id = "q_invented"\ndocument = "003_3407290432f097a7"\n'
-            'text = "The main subsea line measures 400 kilometres"\n',
-            r"q_invented.*not found verbatim in document 003",
-            id="invented-text",
-        ),
-    ],
-)
+BAD_QUOTES = [
+    pytest.param(
+        'id = "q_straight"\ndocument = "004_869e38df6b0f2d3d"\n'
+        'text = "Tokayev expressed \\"satisfaction\\" with the joint work"\n',
+        r"q_straight.*not found verbatim.*typography is ignored.*'\"' where the document "
+        r"has '“' \(U\+201C\)",
+        id="straight-quotes-for-curly",
+    ),
+    pytest.param(
+        'id = "q_spaces"\ndocument = "004_869e38df6b0f2d3d"\n'
+        'text = "cargo traffic along this corridor increased by 62 percent"\n',
+        r"q_spaces.*typography is ignored.*U\+00A0",
+        id="plain-spaces-for-no-break-spaces",
+    ),
+    pytest.param(
+        'id = "q_hyphen"\ndocument = "004_869e38df6b0f2d3d"\ntext = "via the Aktau-Baku railway"\n',
+        r"q_hyphen.*'-' where the document has '–' \(U\+2013\)",
+        id="hyphen-for-en-dash",
+    ),
+    pytest.param(
+        'id = "q_twice"\ndocument = "001_5664f72458a7d0ab"\n'
+        'text = "Armenia and Azerbaijan edge closer to a peace deal"\n',
+        r"q_twice.*occurs \d times",
+        id="matches-more-than-once",
+    ),
+    pytest.param(
+        'id = "q_furniture"\ndocument = "004_869e38df6b0f2d3d"\n'
+        'text = "How Central Asia fought the coronavirus"\n',
+        r"q_furniture.*page furniture",
+        id="related-articles-list",
+    ),
+    pytest.param(
+        'id = "q_logo"\ndocument = "003_3407290432f097a7"\ntext = "Newsroom logo"\n',
+        r"q_logo.*page furniture",
+        id="newsroom-logo",
+    ),
+    pytest.param(
+        'id = "q_nodoc"\ndocument = "999_missing"\ntext = "anything"\n',
+        r"'q_nodoc': document: unknown document id '999_missing'",
+        id="unknown-document",
+    ),
+    pytest.param(
+        'id = "q_invented"\ndocument = "003_3407290432f097a7"\n'
+        'text = "The main subsea line measures 400 kilometres"\n',
+        r"q_invented.*not found verbatim in document 003",
+        id="invented-text",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "match"), BAD_QUOTES)
 def test_bad_quotes_are_rejected_with_a_clear_message(data_copy, body, match):
     _add_quote(data_copy, body)
     with pytest.raises(CorpusError, match=match):
@@ -157,3 +157,21 @@ def test_empty_corpus_is_an_error(data_copy):
     (data_copy / "corpus" / "quotes.toml").write_text("", encoding="utf-8")
     with pytest.raises(CorpusError, match="the corpus is empty"):
         load_corpus(data_copy)
+
+
+def test_bad_quotes_through_the_cli_exit_1_with_one_line_each(
+    data_copy, tmp_path, capsys, monkeypatch
+):
+    from geo.cli import main
+
+    monkeypatch.setenv("GEO_DATA_DIR", str(data_copy))  # restored after the test
+    monkeypatch.setenv("GEO_LAYERS_DIR", str(tmp_path / "layers"))
+    for param in BAD_QUOTES:
+        _add_quote(data_copy, param.values[0])
+    code = main(["check", "--data", str(data_copy), "--layers", str(tmp_path / "layers")])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 1
+    assert len(err) == len(BAD_QUOTES) + 1
+    for param in BAD_QUOTES:
+        assert any(re.search(param.values[1], line) for line in err), param.id
+    assert err[-1] == f"{len(BAD_QUOTES)} problems; nothing was written"
