@@ -97,6 +97,16 @@ def _check_physics(seg: Segment, m: LineMeasure, problems: Problems) -> None:
     if m.geodesic_length_km <= 0.001:
         problems.add(label, seg.id, "via", "has zero length: its points all coincide")
         return
+    disagreement = abs(m.length_km - m.geodesic_length_km) / m.geodesic_length_km
+    if disagreement > settings.LENGTH_TOLERANCE:
+        problems.add(
+            label,
+            seg.id,
+            "via",
+            f"length {m.length_km:.3f} km in its fitted CRS ({m.crs.kind}) differs from the "
+            f"geodesic {m.geodesic_length_km:.3f} km by {disagreement:.4%}, more than "
+            f"{settings.LENGTH_TOLERANCE:.2%}; split the line at a junction",
+        )
     line = LineString(m.points)
     if not line.is_simple:
         problems.add(label, seg.id, "via", "crosses itself; check the order of the waypoints")

@@ -247,6 +247,15 @@ def test_bad_catalogue_entries(data_copy, filename, old, new, match):
         ),
         pytest.param(
             "railway",
+            "station_dostyk",
+            "station_kars",
+            "{lon = 60.0, lat = 56.5}",
+            r"'test_line': via: length .* in its fitted CRS \(omerc\) differs from the geodesic .* "
+            r"by 0\.12\d+%, more than 0\.05%; split the line at a junction",
+            id="too-long-for-one-crs",
+        ),
+        pytest.param(
+            "railway",
             "station_baku",
             "port_alat",
             "{lon = 49.5}",
