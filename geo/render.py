@@ -15,7 +15,7 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,6 @@ import shapely
 import xyzservices.providers as xyz
 from branca.element import Element, MacroElement
 from jinja2 import Template
-from pyproj import CRS, Transformer
 from shapely.geometry import mapping, shape
 
 from geo import settings
@@ -33,7 +32,7 @@ from geo._errors import GeoError, LayerError
 from geo.basemap import ATTRIBUTION
 from geo.build import write_atomically
 from geo.corpus import Document, load_corpus
-from geo.crs import fit_crs
+from geo.crs import fit_crs, projector, unprojector
 from geo.style import BASEMAP_STYLE, MODE_STYLE, NODE_STYLE, STATUS_STYLE, line_style, node_style
 
 SEP = " | "
@@ -162,6 +161,8 @@ class Evidence:
     quotes: dict[str, dict[str, str]]
     claims: dict[str, dict[str, str]]
     texts: dict[str, Document]
+    #: Display geometry by feature id, computed once for all the maps that draw it.
+    display: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _read_csv(path: Path) -> dict[str, dict[str, str]]:
@@ -197,15 +198,13 @@ def read_evidence(layers_dir: Path, data_dir: Path | None = None) -> Evidence:
 
 
 def _simplify_line(coords: list[list[float]], proj4: str | None) -> list[list[float]]:
-    crs = CRS.from_proj4(proj4) if proj4 else fit_crs([(c[0], c[1]) for c in coords]).crs
-    fwd = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-    inv = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    proj4 = proj4 or fit_crs([(c[0], c[1]) for c in coords]).proj4
     arr = np.asarray(coords, dtype=float)
-    x, y = fwd.transform(arr[:, 0], arr[:, 1])
+    x, y = projector(proj4).transform(arr[:, 0], arr[:, 1])
     line = shapely.LineString(np.column_stack([x, y]))
     simple = shapely.simplify(line, DISPLAY_TOLERANCE_M, preserve_topology=True)
     sx, sy = np.asarray(simple.coords).T
-    lon, lat = inv.transform(sx, sy)
+    lon, lat = unprojector(proj4).transform(sx, sy)
     out = np.round(np.column_stack([lon, lat]), DISPLAY_DECIMALS)
     out[0], out[-1] = np.round(arr[0], DISPLAY_DECIMALS), np.round(arr[-1], DISPLAY_DECIMALS)
     return out.tolist()
@@ -234,12 +233,11 @@ def display_geometry(feature: Mapping[str, Any]) -> dict[str, Any]:
 def basemap_display(features: list[dict[str, Any]]) -> dict[str, Any]:
     """Countries simplified as a coverage (shared borders stay shared) in a regional conic."""
     west, south, east, north = settings.REGION_BBOX
-    crs = CRS.from_proj4(
+    lcc = (
         f"+proj=lcc +lat_1={south + 5} +lat_2={north - 5} +lat_0={(south + north) / 2} "
         f"+lon_0={(west + east) / 2} +ellps=WGS84 +units=m +no_defs"
     )
-    fwd = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-    inv = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    fwd, inv = projector(lcc), unprojector(lcc)
     geoms = [
         shapely.transform(
             shape(f["geometry"]), lambda c: np.column_stack(fwd.transform(c[:, 0], c[:, 1]))
@@ -660,7 +658,9 @@ def build_map(spec: MapSpec, ev: Evidence) -> tuple[folium.Map, int]:
         shown = []
         for f in feats:
             p = f["properties"]
-            geom = display_geometry(f)
+            if f["id"] not in ev.display:
+                ev.display[f["id"]] = display_geometry(f)
+            geom = ev.display[f["id"]]
             shown.append(
                 {
                     "type": "Feature",
