@@ -38,6 +38,9 @@ from geo.style import BASEMAP_STYLE, MODE_STYLE, NODE_STYLE, STATUS_STYLE, line_
 SEP = " | "
 #: Tolerance of the display simplification of lines, in metres of each line's own CRS.
 DISPLAY_TOLERANCE_M = 250.0
+#: Most line vertices drawn on one map; past it the tolerance doubles until the drawing fits,
+#: so that large networks still give maps that open instantly.
+MAX_DISPLAY_VERTICES = 200_000
 #: Tolerance of the basemap's display simplification, in metres.
 BASEMAP_TOLERANCE_M = 1500.0
 NODE_PANE = "atlas_nodes"
@@ -197,12 +200,14 @@ def read_evidence(layers_dir: Path, data_dir: Path | None = None) -> Evidence:
 # --- Display geometry --------------------------------------------------------------------
 
 
-def _simplify_line(coords: list[list[float]], proj4: str | None) -> list[list[float]]:
+def _simplify_line(
+    coords: list[list[float]], proj4: str | None, tolerance_m: float = DISPLAY_TOLERANCE_M
+) -> list[list[float]]:
     proj4 = proj4 or fit_crs([(c[0], c[1]) for c in coords]).proj4
     arr = np.asarray(coords, dtype=float)
     x, y = projector(proj4).transform(arr[:, 0], arr[:, 1])
     line = shapely.LineString(np.column_stack([x, y]))
-    simple = shapely.simplify(line, DISPLAY_TOLERANCE_M, preserve_topology=True)
+    simple = shapely.simplify(line, tolerance_m, preserve_topology=True)
     sx, sy = np.asarray(simple.coords).T
     lon, lat = unprojector(proj4).transform(sx, sy)
     out = np.round(np.column_stack([lon, lat]), DISPLAY_DECIMALS)
@@ -210,24 +215,50 @@ def _simplify_line(coords: list[list[float]], proj4: str | None) -> list[list[fl
     return out.tolist()
 
 
-def display_geometry(feature: Mapping[str, Any]) -> dict[str, Any]:
+def display_geometry(
+    feature: Mapping[str, Any], tolerance_m: float = DISPLAY_TOLERANCE_M
+) -> dict[str, Any]:
     """A lighter geometry to draw: lines simplified in their own projected CRS (topology
     kept, ends unchanged), coordinates rounded to about a metre."""
     geom = feature["geometry"]
     proj4 = feature["properties"].get("crs_proj4") or None
     if geom["type"] == "LineString":
-        return {"type": "LineString", "coordinates": _simplify_line(geom["coordinates"], proj4)}
+        coords = _simplify_line(geom["coordinates"], proj4, tolerance_m)
+        return {"type": "LineString", "coordinates": coords}
     if geom["type"] == "MultiLineString":
-        return {
-            "type": "MultiLineString",
-            "coordinates": [_simplify_line(part, None) for part in geom["coordinates"]],
-        }
+        parts = [_simplify_line(part, None, tolerance_m) for part in geom["coordinates"]]
+        return {"type": "MultiLineString", "coordinates": parts}
     if geom["type"] == "Point":
         return {
             "type": "Point",
             "coordinates": [round(c, DISPLAY_DECIMALS) for c in geom["coordinates"]],
         }
     raise LayerError(f"unexpected geometry type {geom['type']} in feature {feature['id']}")
+
+
+def _vertex_count(geom: Mapping[str, Any]) -> int:
+    if geom["type"] == "LineString":
+        return len(geom["coordinates"])
+    if geom["type"] == "MultiLineString":
+        return sum(len(part) for part in geom["coordinates"])
+    return 1
+
+
+def display_all(ev: Evidence) -> float:
+    """Compute the display geometry of every feature, within :data:`MAX_DISPLAY_VERTICES`
+    per map; return the tolerance used, in metres."""
+    features = [
+        f
+        for name, feats in ev.layers.items()
+        if not name.startswith(("basemap", "_"))
+        for f in feats
+    ]
+    tolerance = DISPLAY_TOLERANCE_M
+    while True:
+        ev.display = {f["id"]: display_geometry(f, tolerance) for f in features}
+        if sum(_vertex_count(g) for g in ev.display.values()) <= MAX_DISPLAY_VERTICES:
+            return tolerance
+        tolerance *= 2
 
 
 def basemap_display(features: list[dict[str, Any]]) -> dict[str, Any]:
@@ -277,8 +308,10 @@ def _doc_label(doc: Mapping[str, str]) -> str:
     return f"{esc(title)} — {esc(', '.join(bits))}"
 
 
-def popup_html(feature: Mapping[str, Any], ev: Evidence, page_prefix: str = "") -> str:
-    """The popup of one feature: facts with citation marks, then the quotes verbatim."""
+def popup_html(feature: Mapping[str, Any], ev: Evidence) -> tuple[str, list[str]]:
+    """The popup of one feature: the escaped HTML of its facts, with citation marks, and the
+    ids of its quotes in citation order (each quote's HTML is kept once per map, see
+    :func:`quote_block`)."""
     p = feature["properties"]
     quote_ids = [q for q in p["quote_ids"].split(SEP) if q]
     number = {qid: i + 1 for i, qid in enumerate(quote_ids)}
@@ -356,23 +389,24 @@ def popup_html(feature: Mapping[str, Any], ev: Evidence, page_prefix: str = "") 
     if p.get("note"):
         rows.append(("Note", esc(p["note"])))
     table = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
-    quotes = []
-    for qid in quote_ids:
-        q = ev.quotes[qid]
-        doc = ev.documents[q["doc_id"]]
-        href = f"{page_prefix}sources/{esc(q['doc_id'])}.html#q-{esc(qid)}"
-        quotes.append(
-            f'<details class="quote" data-n="{number[qid]}" open>'
-            f"<summary>[{number[qid]}] {_doc_label(doc)}</summary>"
-            f"<blockquote>{esc(q['text'])}</blockquote>"
-            f'<a class="doclink" href="{href}">Read it in the document ›</a></details>'
-        )
     aliases = [a for a in p["aliases"].split(SEP) if a]
     aka = f'<p class="aka">Also: {esc(" · ".join(aliases))}</p>' if aliases else ""
-    return (
+    head = (
         f'<div class="atlas-popup" data-id="{esc(feature["id"])}"><h3>{esc(p["name"])}</h3>{aka}'
-        f'<table class="facts">{table}</table><h4>Sources</h4>{"".join(quotes)}</div>'
+        f'<table class="facts">{table}</table><h4>Sources</h4>'
     )
+    return head, quote_ids
+
+
+def quote_block(qid: str, ev: Evidence, page_prefix: str = "") -> dict[str, str]:
+    """The escaped parts of a quote as popups show it; the map's script numbers them."""
+    q = ev.quotes[qid]
+    href = f"{page_prefix}sources/{esc(q['doc_id'])}.html#q-{esc(qid)}"
+    return {
+        "label": _doc_label(ev.documents[q["doc_id"]]),
+        "body": f"<blockquote>{esc(q['text'])}</blockquote>"
+        f'<a class="doclink" href="{href}">Read it in the document ›</a>',
+    }
 
 
 # --- Maps --------------------------------------------------------------------------------
@@ -420,6 +454,14 @@ class _AtlasScript(MacroElement):
   var map = {{ this._parent.get_name() }};
   var layers = [{{ this.layer_names }}];
   var index = {};
+  // Every text below is escaped in Python; quotes are kept once per map and numbered here.
+  function popup(d) {
+    return d.head + d.quotes.map(function (id, i) {
+      var q = DATA.quotes[id], n = i + 1;
+      return '<details class="quote" data-n="' + n + '" open><summary>[' + n + '] ' + q.label +
+        '</summary>' + q.body + '</details>';
+    }).join('') + '</div>';
+  }
   // Fitted here without animation: a view change during a running zoom animation is ignored.
   map.fitBounds(DATA.view, {padding: [20, 20], animate: false});
   layers.forEach(function (group) {
@@ -428,7 +470,7 @@ class _AtlasScript(MacroElement):
       if (!f || !Object.prototype.hasOwnProperty.call(DATA.features, f.id)) { return; }
       var d = DATA.features[f.id];
       index[f.id] = layer;
-      layer.bindPopup(d.popup, {maxWidth: 440, minWidth: 300, maxHeight: 440});
+      layer.bindPopup(function () { return popup(d); }, {maxWidth: 440, minWidth: 300, maxHeight: 440});
       layer.bindTooltip(d.tooltip, {sticky: true});
       layer.on('popupopen', function () {
         if (location.hash !== '#f=' + encodeURIComponent(f.id)) {
@@ -647,6 +689,7 @@ def build_map(spec: MapSpec, ev: Evidence) -> tuple[folium.Map, int]:
     # that end at it.
     folium.map.CustomPane(NODE_PANE, z_index=450).add_to(fmap)
     data: dict[str, dict[str, Any]] = {}
+    quotes: dict[str, dict[str, str]] = {}
     layer_names: list[str] = []
     drawn = 0
     bounds: list[tuple[float, float, float, float]] = []
@@ -658,8 +701,6 @@ def build_map(spec: MapSpec, ev: Evidence) -> tuple[folium.Map, int]:
         shown = []
         for f in feats:
             p = f["properties"]
-            if f["id"] not in ev.display:
-                ev.display[f["id"]] = display_geometry(f)
             geom = ev.display[f["id"]]
             shown.append(
                 {
@@ -674,12 +715,17 @@ def build_map(spec: MapSpec, ev: Evidence) -> tuple[folium.Map, int]:
                 }
             )
             bounds.append(shapely.bounds(shape(geom)).tolist())
+            head, quote_ids = popup_html(f, ev)
             data[f["id"]] = {
                 "name": p["name"],
                 "aliases": [a for a in p["aliases"].split(SEP) if a],
-                "popup": popup_html(f, ev),
+                "head": head,
+                "quotes": quote_ids,
                 "tooltip": esc(p["name"]),
             }
+            for qid in quote_ids:
+                if qid not in quotes:
+                    quotes[qid] = quote_block(qid, ev)
             if p.get("mode") and p["mode"] not in modes:
                 modes.append(p["mode"])
             if p.get("kind") and p["kind"] not in kinds:
@@ -699,11 +745,14 @@ def build_map(spec: MapSpec, ev: Evidence) -> tuple[folium.Map, int]:
         )
         layer.add_to(group)
         layer_names.append(layer.get_name())
-    box = np.array(bounds)
-    view = [
-        [float(box[:, 1].min()), float(box[:, 0].min())],
-        [float(box[:, 3].max()), float(box[:, 2].max())],
-    ]
+    if bounds:
+        box = np.array(bounds)
+        view = [
+            [float(box[:, 1].min()), float(box[:, 0].min())],
+            [float(box[:, 3].max()), float(box[:, 2].max())],
+        ]
+    else:  # nothing to draw on this map: show the whole region
+        view = [[south, west], [north, east]]
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     order = list(STATUS_STYLE)
     legend = legend_html(
@@ -713,7 +762,9 @@ def build_map(spec: MapSpec, ev: Evidence) -> tuple[folium.Map, int]:
     )
     fmap.add_child(_Panel(_nav_html(spec), "topleft", "atlas-title"))
     fmap.add_child(_Panel(legend, "bottomright", "atlas-legend"))
-    fmap.add_child(_AtlasScript(script_json({"features": data, "view": view}), layer_names))
+    fmap.add_child(
+        _AtlasScript(script_json({"features": data, "quotes": quotes, "view": view}), layer_names)
+    )
     return fmap, drawn
 
 
@@ -876,6 +927,7 @@ def render(
     """
     ev = read_evidence(layers_dir or settings.layers_dir(), data_dir)
     ev.layers["_basemap_display"] = basemap_display(ev.layers["basemap_countries"])  # type: ignore[assignment]
+    display_all(ev)
     files: dict[str, str | bytes] = dict(_leaflet_assets())
     for spec in MAPS:
         fmap, _drawn = build_map(spec, ev)
