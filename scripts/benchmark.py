@@ -409,7 +409,8 @@ def main() -> int:
         "## 3. Map weight and load time",
         "",
         f"Offline (every non-`file://` request aborted), 1400×900, {runs} fresh loads each; "
-        "time from navigation start until every feature is drawn (as many `.leaflet-interactive` elements as features). Each of our "
+        "time from navigation start until every feature is drawn (as many "
+        "`.leaflet-interactive` elements as features). Each of our "
         "maps also loads `assets/leaflet.js` (144 KiB) beside it.",
         "",
         *map_rows,
