@@ -352,6 +352,8 @@ def _table_rows(built: Built) -> dict[str, list[dict[str, Any]]]:
             "published": d.published,
             "updated": d.updated,
             "url": d.url,
+            "retrieved": d.retrieved,
+            "last_modified": d.last_modified,
             "language": d.language,
             "sha256": d.sha256,
             "chars": d.chars,

@@ -104,6 +104,57 @@ def _parser() -> argparse.ArgumentParser:
         help="format to write (repeatable)",
     )
     export.add_argument("--out", type=Path, metavar="DIR", required=True, help="output folder")
+    corpus = sub.add_parser(
+        "corpus",
+        help="add documents to the corpus, or verify it online",
+        description="Grow or check the evidence corpus.",
+    )
+    corpus_sub = corpus.add_subparsers(dest="corpus_command", required=True, metavar="ACTION")
+    add = corpus_sub.add_parser(
+        "add",
+        parents=[common],
+        epilog=_EPILOG,
+        help="add an article from a URL or a file",
+        description="Fetch an article (or read a local HTML/text file), extract its readable "
+        "text and add it to the corpus with its URL, retrieval time and SHA-256. The same "
+        "text twice is recognised and not added again. Network: one GET with a time-out, "
+        "bounded retries and a size limit.",
+    )
+    add.add_argument("source", metavar="URL|FILE")
+    corpus_sub.add_parser(
+        "verify",
+        parents=[common],
+        epilog=_EPILOG,
+        help="check that cited pages still say it",
+        description="Fetch every document that has a URL again and report each quote that is "
+        "no longer there (changed or removed text, dead link). Changes nothing; exit 1 if "
+        "anything is missing.",
+    )
+    link = sub.add_parser(
+        "link",
+        parents=[common],
+        epilog=_EPILOG,
+        help="propose quotes and claims from a document's sentences",
+        description="Find the sentences of a corpus document (or a local UTF-8 text file) "
+        "that mention catalogue features by any spelling (dash-, quote- and "
+        "transliteration-insensitive: Kuryk/Quryq, Siyazan/Siyəzən) and print proposed "
+        "[[quote]] and [[claim]] entries with the figures they state (km, tonnes, %, Tbit/s, "
+        "US$). Nothing is written.",
+    )
+    link.add_argument("document", metavar="DOCUMENT|FILE")
+    fetch = sub.add_parser("fetch", help="fetch reference data (OpenStreetMap)")
+    fetch_sub = fetch.add_subparsers(dest="fetch_command", required=True, metavar="SOURCE")
+    osm = fetch_sub.add_parser(
+        "osm",
+        parents=[common],
+        epilog=_EPILOG,
+        help="compare the catalogue with OSM",
+        description="Query the Overpass API (GEO_OVERPASS_URL) for railways, oil pipelines, "
+        "stations and ports in the region, cache the answer in cache/osm/ (GEO_CACHE_DIR), "
+        "and write a review (review.md, review.geojson; © OpenStreetMap contributors, ODbL) "
+        "of how far each catalogue feature is from OSM. The catalogue is never changed.",
+    )
+    osm.add_argument("--refresh", action="store_true", help="ignore the cached answer")
     return parser
 
 
@@ -188,6 +239,43 @@ def _cmd_export(args: argparse.Namespace) -> None:
         _say(args, f"wrote {path}")
 
 
+def _cmd_corpus(args: argparse.Namespace) -> None:
+    from geo import sources
+
+    if args.corpus_command == "add":
+        added = sources.add_document(args.source)
+        verb = "added" if added.created else "already in the corpus as"
+        _say(args, f"{verb} {added.doc_id} ({added.chars:,} characters): {added.title}")
+        return
+    findings = sources.verify()
+    if not findings:
+        _say(args, "no document has a URL; nothing to verify")
+        return
+    bad = [f for f in findings if f.status in ("missing", "unreachable")]
+    for f in findings:
+        if f.status != "ok" or args.verbose:
+            print(f"{f.status}\t{f.doc_id}\t{f.quote_id}\t{f.detail}")
+    _say(args, f"{len(findings)} checks, {len(bad)} problems")
+    if bad:
+        raise GeoError(f"{len(bad)} quotes or documents could not be confirmed online")
+
+
+def _cmd_link(args: argparse.Namespace) -> None:
+    from geo.link import report
+
+    print(report(args.document))
+
+
+def _cmd_fetch(args: argparse.Namespace) -> None:
+    from geo import osm, settings
+
+    elements, path, cached = osm.fetch(refresh=args.refresh)
+    _say(args, f"{len(elements):,} OSM elements ({'cache' if cached else 'fetched'}: {path})")
+    matches, geojson = osm.review(elements)
+    out = osm.write_review(matches, geojson, settings.cache_dir() / "osm")
+    _say(args, f"wrote {out} ({len(matches)} features compared); {osm.ATTRIBUTION}")
+
+
 _COMMANDS = {
     "build": _cmd_build,
     "check": _cmd_check,
@@ -195,6 +283,9 @@ _COMMANDS = {
     "render": _cmd_render,
     "all": _cmd_all,
     "export": _cmd_export,
+    "corpus": _cmd_corpus,
+    "link": _cmd_link,
+    "fetch": _cmd_fetch,
 }
 
 

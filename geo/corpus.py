@@ -39,6 +39,8 @@ _DOCUMENT_FIELDS = (
     Field("language", str, required=False, default="en"),
     Field("sha256", str),
     Field("note", str, required=False, default=""),
+    Field("retrieved", str, required=False, default=""),
+    Field("last_modified", str, required=False, default=""),
     Field("furniture_from", str, required=False, default=""),
     Field("furniture", list, required=False, default=[], item_kind=str),
 )
@@ -86,6 +88,8 @@ class Document:
     note: str
     text: str
     furniture: tuple[tuple[int, int], ...]
+    retrieved: str = ""
+    last_modified: str = ""
 
     @property
     def chars(self) -> int:
@@ -226,6 +230,8 @@ def _read_document(
         note=str(entry["note"]),
         text=text,
         furniture=tuple(sorted(spans)),
+        retrieved=str(entry["retrieved"]),
+        last_modified=str(entry["last_modified"]),
     )
 
 
@@ -318,7 +324,7 @@ def locate(
     return start
 
 
-def _normalise(text: str) -> tuple[str, list[int]]:
+def fold_typography(text: str) -> tuple[str, list[int]]:
     """Fold typography and runs of spaces; return the folded text and, per folded character,
     the index of the original character it came from."""
     out: list[str] = []
@@ -335,8 +341,8 @@ def _normalise(text: str) -> tuple[str, list[int]]:
 
 
 def _hint(doc: Document, text: str) -> str:
-    folded_doc, index = _normalise(doc.text)
-    folded_quote, _ = _normalise(text)
+    folded_doc, index = fold_typography(doc.text)
+    folded_quote, _ = fold_typography(text)
     at = folded_doc.find(folded_quote)
     if at < 0:
         return ""

@@ -207,6 +207,8 @@ DOCUMENT_COLUMNS: tuple[Column, ...] = (
     _c("published", "string", "published", "Date the text gives (YYYY-MM-DD), empty if none."),
     _c("updated", "string", "updated", "Last update the text gives, empty if none."),
     _c("url", "string", "url", "Where it was published, empty if unknown."),
+    _c("retrieved", "string", "retrieved", "When it was fetched (UTC), for added documents."),
+    _c("last_modified", "string", "last_mod", "The server's Last-Modified, if it gave one."),
     _c("language", "string", "language", "Language code."),
     _c("sha256", "string", "sha256", "SHA-256 of the text's bytes."),
     _c("chars", "integer", "chars", "Length of the text in Unicode code points."),

@@ -48,6 +48,37 @@ SPLIT_COUNTRIES: tuple[str, ...] = ("CHN", "KAZ", "RUS", "TKM", "AZE", "GEO", "T
 REGION_BBOX: tuple[float, float, float, float] = (20.0, 28.0, 92.0, 58.0)
 
 
+#: Network limits: seconds to wait for a connection or a read, seconds for a whole response,
+#: largest body accepted in bytes, attempts per request, first backoff in seconds, and the
+#: longest Retry-After a server may ask for before we give up instead.
+HTTP_TIMEOUT_S = 20.0
+HTTP_DEADLINE_S = 120.0
+HTTP_MAX_BYTES = 5_000_000
+HTTP_ATTEMPTS = 4
+HTTP_BACKOFF_S = 1.0
+HTTP_MAX_RETRY_AFTER_S = 60.0
+
+
+def http_timeout_s() -> float:
+    """Connect/read timeout in seconds (``GEO_HTTP_TIMEOUT_S`` or :data:`HTTP_TIMEOUT_S`)."""
+    return float(os.environ.get("GEO_HTTP_TIMEOUT_S", HTTP_TIMEOUT_S))
+
+
+def http_backoff_s() -> float:
+    """First retry delay in seconds (``GEO_HTTP_BACKOFF_S`` or :data:`HTTP_BACKOFF_S`)."""
+    return float(os.environ.get("GEO_HTTP_BACKOFF_S", HTTP_BACKOFF_S))
+
+
+def overpass_url() -> str:
+    """Overpass API endpoint (``GEO_OVERPASS_URL``)."""
+    return os.environ.get("GEO_OVERPASS_URL", "https://overpass-api.de/api/interpreter")
+
+
+def cache_dir() -> Path:
+    """Folder for downloads (``GEO_CACHE_DIR`` or ``./cache``); git-ignored."""
+    return Path(os.environ.get("GEO_CACHE_DIR", "cache"))
+
+
 def data_dir() -> Path:
     """Folder of the human-edited inputs (``GEO_DATA_DIR`` or the package data)."""
     return Path(os.environ.get("GEO_DATA_DIR", PACKAGE_DATA_DIR))

@@ -5,9 +5,23 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.mark.parametrize("command", ["build", "check", "render", "lengths", "export", "all"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "build",
+        "check",
+        "render",
+        "lengths",
+        "export",
+        "all",
+        "corpus add",
+        "corpus verify",
+        "link",
+        "fetch osm",
+    ],
+)
 def test_every_command_has_help_with_units_and_axis_order(cli, command):
-    result = cli(command, "--help")
+    result = cli(*command.split(), "--help")
     assert result.returncode == 0
     text = " ".join(result.stdout.split())
     assert "(longitude, latitude)" in text and "kilometres" in text
