@@ -65,6 +65,7 @@ def fold_name(text: str) -> str:
     text = text.lower().replace("q", "k")
     text = re.sub(r"[\u2010-\u2015\u2212\-/]", " ", text)
     text = re.sub(r"[\u2018\u2019\u201a\u201b\u201c\u201d\u201e'\"`´]", "", text)
+    text = re.sub(r"\bfibre\b", "fiber", text)  # British and American spellings
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -127,6 +128,13 @@ def link_text(text: str, catalog: Catalog) -> list[Sentence]:
                 rf"(?<![a-z0-9]){re.escape(spelled)}(?![a-z0-9])", folded
             ):
                 sentence.features[fid] = _as_written(sentence.text, spelled)
+        # A line is also meant when a sentence names both of its ends ("from Aktau to ...
+        # Siyazan"), whatever it calls the line itself.
+        for seg in catalog.segments.values():
+            if seg.id not in sentence.features and {seg.start, seg.end} <= set(sentence.features):
+                sentence.features[seg.id] = (
+                    f"{sentence.features[seg.start]} … {sentence.features[seg.end]}"
+                )
         if sentence.features:
             sentence.figures = [m.group(0).strip() for m in _FIGURE.finditer(sentence.text)]
             hits.append(sentence)
@@ -167,13 +175,16 @@ def report(source: str, data_dir: Path | None = None) -> str:
             f"text = {toml_string(s.text)}",
             "",
         ]
+        # A figure is more likely about a line or a route than about a place.
+        ranked = sorted(s.features, key=lambda fid: fid in catalog.nodes)
         for k, figure in enumerate(s.figures, start=1):
             lines += [
                 "[[claim]]",
                 f'id = "c_{qid[1:]}_{k}"',
-                f'feature = "{next(iter(s.features))}"',
+                f'feature = "{ranked[0]}"',
                 f"figure = {toml_string(figure)}",
                 f'quote = "{qid}"',
+                f"# other candidates: {', '.join(ranked[1:]) or 'none'}",
                 "# kind, value, unit and refers_to: fill in after reading the sentence",
                 "",
             ]

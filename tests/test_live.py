@@ -290,3 +290,28 @@ def test_bad_overpass_answers_leave_no_cache(
     assert message in capsys.readouterr().err
     cache = tmp_path / "cache" / "osm"
     assert not cache.exists() or list(cache.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Quryq", "Kuryk"),
+        ("Siyəzən", "Siyazan"),
+        ("Aqtau", "Aktau"),
+        ("Baku–Tbilisi–Ceyhan", "Baku-Tbilisi-Ceyhan"),
+        ("fibre-optic", "fiber optic"),
+        ("Türkmenbaşy", "Turkmenbashy"),
+        ("“Middle\u00a0Corridor”", "middle corridor"),
+    ],
+)
+def test_name_folding(a, b):
+    from geo.link import fold_name
+
+    assert fold_name(a) == fold_name(b)
+
+
+def test_a_sentence_naming_both_ends_links_the_line(built):
+    from geo.link import link_text
+
+    [hit] = link_text("The line will run from Aqtau to Siyəzən across the sea.", built.catalog)
+    assert hit.features["cable_aktau_siyazan"] == "Aqtau … Siyəzən"
