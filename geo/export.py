@@ -233,6 +233,7 @@ def metadata_json(built: Built) -> dict[str, Any]:
             "basemap": {"name": ATTRIBUTION, "licence": "public domain"},
             "coordinates": "public references named per feature in position_source / "
             "geometry_source",
+            **_osm_sources(built),
         },
         "layers": {
             name: {
@@ -248,6 +249,24 @@ def metadata_json(built: Built) -> dict[str, Any]:
             for name, (title, gtype, _cols) in LAYERS.items()
         },
     }
+
+
+def _osm_sources(built: Built) -> dict[str, Any]:
+    """ODbL attribution for the features whose position a curator took from OpenStreetMap
+    (``fetch osm`` only reviews; adopting its coordinates is a catalogue edit that must name
+    OpenStreetMap in ``position_source`` or ``geometry_source``)."""
+    from geo.osm import ATTRIBUTION as OSM
+
+    items = [*built.catalog.nodes.values(), *built.catalog.segments.values()]
+    ids = sorted(
+        i.id
+        for i in items
+        if "openstreetmap"
+        in getattr(i, "position_source", getattr(i, "geometry_source", "")).lower()
+    )
+    if not ids:
+        return {}
+    return {"openstreetmap": {"attribution": OSM, "licence": "ODbL 1.0", "features": ids}}
 
 
 def add_release_files(built: Built) -> None:

@@ -225,3 +225,21 @@ def test_claims_table_has_the_documented_figures(layers_dir):
         "10\u00a0million tons",
     ):
         assert figure in text
+
+
+def test_positions_taken_from_openstreetmap_carry_odbl(data_copy, tmp_path, layers_dir):
+    nodes = data_copy / "catalog" / "nodes.toml"
+    nodes.write_text(
+        nodes.read_text("utf-8").replace(
+            'position_source = "Wikipedia, Poti Sea Port: 42°9′18″N 41°39′16″E"',
+            'position_source = "OpenStreetMap node (reviewed with fetch osm)"',
+        ),
+        "utf-8",
+    )
+    build(out_dir=tmp_path / "layers", data_dir=data_copy)
+    meta = json.loads((tmp_path / "layers" / "metadata.json").read_text("utf-8"))
+    osm = meta["sources"]["openstreetmap"]
+    assert osm["licence"] == "ODbL 1.0" and osm["features"] == ["port_poti"]
+    assert "OpenStreetMap contributors" in osm["attribution"]
+    plain = json.loads((layers_dir / "metadata.json").read_text("utf-8"))
+    assert "openstreetmap" not in plain["sources"]
