@@ -79,6 +79,20 @@ def cache_dir() -> Path:
     return Path(os.environ.get("GEO_CACHE_DIR", "cache"))
 
 
+#: Debian's chromium, as the browser tests and the benchmark drive it (never a downloaded one),
+#: and the flags that keep it from reaching for the network at start-up.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+)
+
+
 def data_dir() -> Path:
     """Folder of the human-edited inputs (``GEO_DATA_DIR`` or the package data)."""
     return Path(os.environ.get("GEO_DATA_DIR", PACKAGE_DATA_DIR))

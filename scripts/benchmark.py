@@ -47,15 +47,6 @@ from geo.render import MAPS  # noqa: E402
 
 GEOD = Geod(ellps="WGS84")
 LIBRARIES = "geopandas, shapely, pyproj, pyogrio, folium, branca, jinja2, numpy, xyzservices"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 LINE_LAYERS = ("cables", "pipelines", "railways", "sea_links")
 
 
@@ -219,7 +210,9 @@ def map_weight(runs: int, work: Path) -> tuple[list[str], dict[str, float]]:
     ]
     figures = {}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(
+            executable_path=settings.CHROMIUM, args=list(settings.CHROMIUM_ARGS)
+        )
         for spec in MAPS:
             path = maps / f"{spec.name}.html"
             times, blocked = _load_ms(browser, path, features[spec.name], runs)

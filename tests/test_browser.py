@@ -20,17 +20,9 @@ from geo.render import MAPS, render
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = settings.CHROMIUM
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
+ARGS = list(settings.CHROMIUM_ARGS)
 
 if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
     pytest.skip(
