@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import ctypes
 import io
-import json
 import os
 import shutil
 import tempfile
@@ -16,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from shapely.geometry import LineString, MultiLineString, Point, shape
+from shapely.geometry import LineString, MultiLineString, Point
 
 from geo import settings
 from geo._errors import CatalogError, Problems
@@ -429,14 +428,6 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _basemap_features(path: Path) -> list[dict[str, Any]]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return [
-        feature(f["id"], f["properties"], shape(f["geometry"]), decimals=5)
-        for f in data["features"]
-    ]
-
-
 def _render_files(built: Built, basemap: Basemap) -> None:
     files: dict[str, str] = {}
     for name, (_title, _gtype, columns) in LAYERS.items():
@@ -452,12 +443,9 @@ def _render_files(built: Built, basemap: Basemap) -> None:
             for row in built.rows[name]
         ]
         files[f"{name}.geojson"] = dumps_collection(name, feats)
-    files["basemap_land.geojson"] = dumps_collection(
-        "basemap_land", _basemap_features(basemap.land_path)
-    )
-    files["basemap_countries.geojson"] = dumps_collection(
-        "basemap_countries", _basemap_features(basemap.countries_path)
-    )
+    # The committed basemap files are already written by the same writer: copied as they are.
+    files["basemap_land.geojson"] = basemap.land_path.read_text(encoding="utf-8")
+    files["basemap_countries.geojson"] = basemap.countries_path.read_text(encoding="utf-8")
     tables = _table_rows(built)
     built.rows.update(tables)
     for name, (_title, columns) in TABLES.items():

@@ -79,7 +79,7 @@ def main() -> int:
     parts.sort(key=lambda g: (-g.area, g.bounds))
     write_collection(
         out / "land.geojson",
-        "land",
+        "basemap_land",
         [
             feature(
                 f"land_{i:04d}", {"source": "Natural Earth 10m land 4.1.0"}, g, decimals=DECIMALS
@@ -106,7 +106,7 @@ def main() -> int:
     rows.sort()
     write_collection(
         out / "countries.geojson",
-        "countries",
+        "basemap_countries",
         [
             feature(
                 f"{iso3.lower()}_{i}",
