@@ -798,6 +798,8 @@ mark.q {{ background: #fff3a0; }}
 mark.q.active {{ background: #ffb74d; outline: 2px solid #e65100; }}
 .furniture {{ color: #999; }}
 .supports {{ font: 11px system-ui, sans-serif; user-select: none; }}
+.supports button {{ font: inherit; color: #0d47a1; background: #e3f2fd; border: 0;
+  border-radius: 3px; padding: 0 3px; margin-left: 2px; cursor: pointer; }}
 .supports a {{ background: #e3f2fd; border-radius: 3px; padding: 0 3px; margin-left: 2px;
   text-decoration: none; color: #0d47a1; }}
 </style></head>
@@ -822,6 +824,12 @@ mark.q.active {{ background: #ffb74d; outline: 2px solid #e65100; }}
     if (first) {{ first.scrollIntoView({{block: 'center'}}); }}
   }}
   window.addEventListener('hashchange', mark);
+  document.querySelectorAll('.supports.folded button').forEach(function (b) {{
+    b.addEventListener('click', function () {{
+      b.nextElementSibling.hidden = false;
+      b.remove();
+    }});
+  }});
   mark();
 }})();
 </script>
@@ -859,12 +867,19 @@ def document_page(
         out.append(chunk)
         for q in quotes:
             if int(q["end"]) == b:
+                fids = [fid for fid in q["feature_ids"].split(SEP) if fid]
                 links = "".join(
                     f'<a href="../index.html#f={esc(fid)}">{esc(names.get(fid, fid))}</a>'
-                    for fid in q["feature_ids"].split(SEP)
-                    if fid
+                    for fid in fids
                 )
-                out.append(f'<span class="supports" data-quote="{esc(q["id"])}">{links}</span>')
+                qid = esc(q["id"])
+                if len(fids) <= 3:
+                    out.append(f'<span class="supports" data-quote="{qid}">{links}</span>')
+                else:  # long lists fold away, so that the text stays readable
+                    out.append(
+                        f'<span class="supports folded" data-quote="{qid}"><button type="button">'
+                        f"supports {len(fids)} features</button><span hidden>{links}</span></span>"
+                    )
     title = meta["title"] or f"Document {doc.id}"
     fields = [
         ("Outlet", meta["outlet"]),

@@ -169,7 +169,10 @@ def test_citation_mark_opens_its_quote_and_the_quote_leads_to_the_document(page,
     ) != page.page.evaluate(
         "getComputedStyle(document.querySelector('mark.q:not(.active)')).backgroundColor"
     )
-    page.page.locator('.supports[data-quote="q003_cable_routes"] a').first.click()
+    supports = page.page.locator('.supports[data-quote="q003_cable_routes"]')
+    if supports.locator("button").count():
+        supports.locator("button").click()
+    supports.locator("a").first.click()
     page.page.wait_for_url(re.compile(r"index\.html#f="))
     page.page.wait_for_function("window.ATLAS !== undefined")
     page.page.locator(".leaflet-popup .atlas-popup").wait_for(timeout=5_000)
