@@ -142,3 +142,10 @@ def test_verbose_says_where_inputs_and_outputs_are(cli, tmp_path, data_copy):
     assert f"inputs read from {data_copy}" in result.stderr
     quiet = cli("build", "-q", "--data", str(data_copy), "--layers", str(tmp_path / "l"))
     assert quiet.returncode == 1 and quiet.stdout == ""
+
+
+def test_committed_layers_are_what_the_build_writes(cli):
+    from tests.conftest import ROOT
+
+    result = cli("check", "--layers", str(ROOT / "layers"))
+    assert result.returncode == 0, result.stderr
