@@ -149,3 +149,17 @@ def test_committed_layers_are_what_the_build_writes(cli):
 
     result = cli("check", "--layers", str(ROOT / "layers"))
     assert result.returncode == 0, result.stderr
+
+
+def test_cli_reference_is_up_to_date():
+    import importlib.util
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location(
+        "cli_reference", ROOT / "scripts" / "cli_reference.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    committed = (ROOT / "docs" / "CLI.md").read_text("utf-8")
+    assert module.reference() == committed, "run scripts/cli_reference.py"
