@@ -25,7 +25,19 @@ def _subparsers(parser: argparse.ArgumentParser):
 
 
 def reference() -> str:
-    os.environ["COLUMNS"] = "100"  # argparse wraps to the terminal: fix it for a stable file
+    # argparse wraps to the terminal's width: fix it for a stable file, then put it back.
+    saved = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "100"
+    try:
+        return _reference()
+    finally:
+        if saved is None:
+            os.environ.pop("COLUMNS", None)
+        else:
+            os.environ["COLUMNS"] = saved
+
+
+def _reference() -> str:
     parser = _parser()
     parser.prog = "python -m geo"
     out = [
