@@ -12,7 +12,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import metadata
 
 import requests
 
@@ -24,11 +23,10 @@ TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 
 
 def user_agent() -> str:
-    try:
-        version = metadata.version("corridor-atlas")
-    except metadata.PackageNotFoundError:
-        version = "0"
-    return f"corridor-atlas/{version} (Middle Corridor infrastructure atlas) python-requests"
+    return (
+        f"corridor-atlas/{settings.version()} (Middle Corridor infrastructure atlas) "
+        "python-requests"
+    )
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,8 @@ and write GeoJSON layers and evidence tables, swapping them in only when all suc
 from __future__ import annotations
 
 import csv
-import ctypes
 import io
-import os
-import shutil
-import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,8 +15,9 @@ from shapely.geometry import LineString, MultiLineString, Point
 from geo import settings
 from geo._errors import CatalogError, Problems
 from geo._geojson import dumps_collection, feature
+from geo._io import write_atomically
 from geo.basemap import Basemap, load_basemap
-from geo.catalog import Catalog, Feature, Node, Route, Segment, load_catalog, orient_chain
+from geo.catalog import Catalog, Feature, Node, Route, Segment, load_catalog, route_chain
 from geo.corpus import Corpus, load_corpus
 from geo.geometry import SEA, LineMeasure, country_of, distance_to_coast_km, measure_line
 from geo.schema import KIND_LAYER, LAYERS, MAX_TEXT_BYTES, MODE_LAYER, TABLES, Column
@@ -281,13 +277,12 @@ def _fill_rows(built: Built, basemap: Basemap, problems: Problems) -> None:
 
 
 def _route_row(route: Route, built: Built) -> dict[str, Any]:
-    segs = [built.catalog.segments[s] for s in route.segments]
-    flags = orient_chain(segs) or [False] * len(segs)
+    chain = route_chain(route, built.catalog.segments)
     parts: list[list[tuple[float, float]]] = []
     by_country: dict[str, float] = {}
     length = geodesic = 0.0
     worst = 0.0
-    for seg, rev in zip(segs, flags, strict=True):
+    for seg, rev in chain:
         m = built.measures[seg.id]
         parts.append(list(reversed(m.points)) if rev else list(m.points))
         length += m.length_km
@@ -295,9 +290,9 @@ def _route_row(route: Route, built: Built) -> dict[str, Any]:
         worst = max(worst, m.crs.max_scale_error)
         for iso, km in m.by_country_km.items():
             by_country[iso] = by_country.get(iso, 0.0) + km
-    first, last = segs[0], segs[-1]
-    start = first.end if flags[0] else first.start
-    end = last.start if flags[-1] else last.end
+    (first, first_rev), (last, last_rev) = chain[0], chain[-1]
+    start = first.end if first_rev else first.start
+    end = last.start if last_rev else last.end
     ordered = {
         iso: by_country[iso] for iso in (*settings.SPLIT_COUNTRIES, SEA) if iso in by_country
     }
@@ -310,7 +305,7 @@ def _route_row(route: Route, built: Built) -> dict[str, Any]:
         **_status(route, built),
         "from_node": start,
         "to_node": end,
-        "segment_count": len(segs),
+        "segment_count": len(chain),
         "countries": _countries(ordered),
         "vertex_count": sum(len(p) for p in parts),
         **_lengths(route.id, length, geodesic, ordered, "sum", "", worst, built),
@@ -393,9 +388,7 @@ def _table_rows(built: Built) -> dict[str, list[dict[str, Any]]]:
     ]
     route_segments = []
     for route in sorted(cat.routes.values(), key=lambda r: r.id):
-        segs = [cat.segments[s] for s in route.segments]
-        flags = orient_chain(segs) or [False] * len(segs)
-        for i, (seg, rev) in enumerate(zip(segs, flags, strict=True), start=1):
+        for i, (seg, rev) in enumerate(route_chain(route, cat.segments), start=1):
             route_segments.append(
                 {
                     "id": f"{route.id}_{i:02d}",
@@ -466,81 +459,3 @@ def build(*, out_dir: Path | None = None, data_dir: Path | None = None) -> Built
     export.add_release_files(built)
     write_atomically(out_dir or settings.layers_dir(), built.files)
     return built
-
-
-@contextmanager
-def _staging(target: Path) -> Iterator[Path]:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-    try:
-        yield tmp
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-def recover(target: Path) -> None:
-    """Finish or undo a swap that an earlier process was killed in the middle of, and remove
-    the staging folders such processes left behind."""
-    backup = target.with_name(f".{target.name}.old")
-    if backup.exists():
-        if target.exists():
-            shutil.rmtree(backup, ignore_errors=True)
-        else:
-            os.replace(backup, target)
-    for stale in target.parent.glob(f".{target.name}.new-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-
-
-_RENAME_EXCHANGE = 2  # from <linux/fs.h>
-_AT_FDCWD = -100
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two folders in one atomic step (Linux renameat2); False where unsupported."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [
-        ctypes.c_int,
-        ctypes.c_char_p,
-        ctypes.c_int,
-        ctypes.c_char_p,
-        ctypes.c_uint,
-    ]
-    done = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return done == 0
-
-
-def write_atomically(target: Path, files: Mapping[str, str | bytes]) -> None:
-    """Write ``files`` (name -> content) as the whole new content of folder ``target``.
-
-    The files are written and synced in a staging folder beside ``target``, which is then
-    exchanged with ``target`` in one atomic step, so that at every instant ``target`` holds
-    either the complete old set or the complete new set, even if the process is killed.
-    """
-    recover(target)
-    with _staging(target) as tmp:
-        for name, content in sorted(files.items()):
-            path = tmp / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8", newline="\n")
-            with open(path, "rb") as fh:
-                os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the outputs are not
-        if not target.exists():
-            os.replace(tmp, target)
-        elif not _exchange(tmp, target):
-            # No atomic exchange here: two renames, which recover() completes if interrupted.
-            backup = target.with_name(f".{target.name}.old")
-            os.replace(target, backup)
-            os.replace(tmp, target)
-            shutil.rmtree(backup, ignore_errors=True)
-        # After an exchange the staging folder holds the old set; _staging removes it.

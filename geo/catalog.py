@@ -17,7 +17,7 @@ Every problem in every file is collected and raised at once as a :class:`Catalog
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -466,6 +466,12 @@ def orient_chain(segments: list[Segment]) -> list[bool] | None:
         else:
             return flags
     return None
+
+
+def route_chain(route: Route, segments: Mapping[str, Segment]) -> list[tuple[Segment, bool]]:
+    """A checked route's segments in order, each with whether the route runs against it."""
+    chain = [segments[s] for s in route.segments]
+    return list(zip(chain, orient_chain(chain) or [False] * len(chain), strict=True))
 
 
 def _check_chain(

@@ -10,9 +10,9 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
 
+from geo import settings
 from geo._errors import GeoError, InputError
 
 _EPILOG = (
@@ -22,20 +22,13 @@ _EPILOG = (
 )
 
 
-def _version() -> str:
-    try:
-        return metadata.version("corridor-atlas")
-    except metadata.PackageNotFoundError:
-        return "unknown (not installed)"
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="corridor-atlas",
         description="Build sourced GeoJSON layers and offline maps of the Middle Corridor.",
         epilog=_EPILOG,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {settings.version()}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--data",
@@ -173,17 +166,13 @@ def _apply_paths(args: argparse.Namespace) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> None:
-    from geo import settings
+    from geo._io import encoded
     from geo.build import build
 
     built = build(out_dir=settings.layers_dir())
     _say(args, f"wrote {settings.layers_dir()}/:")
     for name in sorted(built.files):
-        size = (
-            len(built.files[name])
-            if isinstance(built.files[name], bytes)
-            else len(built.files[name].encode("utf-8"))
-        )
+        size = len(encoded(built.files[name]))
         count = len(built.rows.get(name.split(".")[0], [])) if name.endswith(".geojson") else None
         extra = (
             f", {count} features" if count is not None and not name.startswith("basemap") else ""
@@ -217,7 +206,6 @@ def _cmd_lengths(args: argparse.Namespace) -> None:
 
 
 def _cmd_render(args: argparse.Namespace) -> None:
-    from geo import settings
     from geo.render import render
 
     sizes = render(out_dir=settings.maps_dir())
@@ -232,7 +220,6 @@ def _cmd_all(args: argparse.Namespace) -> None:
 
 
 def _cmd_export(args: argparse.Namespace) -> None:
-    from geo import settings
     from geo.export import export
 
     for path in export(layers_dir=settings.layers_dir(), out_dir=args.out, formats=args.format):
@@ -267,7 +254,7 @@ def _cmd_link(args: argparse.Namespace) -> None:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> None:
-    from geo import osm, settings
+    from geo import osm
 
     elements, path, cached = osm.fetch(refresh=args.refresh)
     _say(args, f"{len(elements):,} OSM elements ({'cache' if cached else 'fetched'}: {path})")
@@ -300,8 +287,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {problem}", file=sys.stderr)
         count = len(exc.problems)
         if args.verbose:
-            from geo import settings
-
             print(f"  inputs read from {settings.data_dir()}", file=sys.stderr)
             print(f"  outputs left as they were in {settings.layers_dir()}", file=sys.stderr)
         print(f"{count} problem{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)

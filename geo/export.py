@@ -45,15 +45,6 @@ _KML_COLOURS = {
 }
 
 
-def _version() -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version("corridor-atlas")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
-
-
 def _frame(rows: list[dict[str, Any]], columns: Sequence[Column]) -> pd.DataFrame:
     data = {c.name: [r[c.name] for r in rows] for c in columns}
     frame = pd.DataFrame(data, columns=[c.name for c in columns])
@@ -211,7 +202,7 @@ def metadata_json(built: Built) -> dict[str, Any]:
     """``layers/metadata.json``: what was built from what, under which licence."""
     return {
         "title": "Middle Corridor infrastructure atlas",
-        "version": _version(),
+        "version": settings.version(),
         "crs": "EPSG:4326 (RFC 7946 GeoJSON); lengths measured per feature in a fitted "
         "conformal projection recorded in crs_proj4, checked against pyproj.Geod (WGS84)",
         "length_tolerance_pct": settings.LENGTH_TOLERANCE * 100,

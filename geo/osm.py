@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ from shapely.ops import nearest_points
 
 from geo import _http, settings
 from geo._errors import FetchError
+from geo._io import write_file_atomically
 from geo.build import compute, segment_points
 
 ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)"
@@ -87,10 +86,8 @@ def fetch(*, refresh: bool = False, cache: Path | None = None) -> tuple[list[dic
     except ValueError as exc:
         raise FetchError(f"malformed Overpass answer: not JSON ({exc})") from None
     folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".overpass-", dir=folder)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump({"elements": elements, "attribution": ATTRIBUTION}, fh)
-    os.replace(tmp, path)
+    record = {"elements": elements, "attribution": ATTRIBUTION}
+    write_file_atomically(path, json.dumps(record).encode("utf-8"))
     return elements, path, False
 
 

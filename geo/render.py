@@ -29,8 +29,8 @@ from shapely.geometry import mapping, shape
 
 from geo import settings
 from geo._errors import GeoError, LayerError
+from geo._io import encoded, write_atomically
 from geo.basemap import ATTRIBUTION
-from geo.build import write_atomically
 from geo.corpus import Document, load_corpus
 from geo.crs import fit_crs, projector, unprojector
 from geo.style import BASEMAP_STYLE, MODE_STYLE, NODE_STYLE, STATUS_STYLE, line_style, node_style
@@ -959,9 +959,7 @@ def render(
     files["sources/index.html"] = sources_index(ev)
     files["README.md"] = _MAPS_README
     write_atomically(out_dir or settings.maps_dir(), files)
-    return {
-        name: len(c if isinstance(c, bytes) else c.encode("utf-8")) for name, c in files.items()
-    }
+    return {name: len(encoded(c)) for name, c in files.items()}
 
 
 _MAPS_README = """# Maps

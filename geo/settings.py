@@ -93,6 +93,16 @@ CHROMIUM_ARGS = (
 )
 
 
+def version() -> str:
+    """The installed package's version (kept only in pyproject.toml), or ``0+unknown``."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("corridor-atlas")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
 def data_dir() -> Path:
     """Folder of the human-edited inputs (``GEO_DATA_DIR`` or the package data)."""
     return Path(os.environ.get("GEO_DATA_DIR", PACKAGE_DATA_DIR))

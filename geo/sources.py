@@ -7,14 +7,13 @@ Nothing here changes a document already in the corpus. ``add`` only appends a ne
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from geo import _http, settings
 from geo._errors import CorpusError, FetchError, Problem
+from geo._io import write_file_atomically
 from geo._toml import toml_string
 from geo.corpus import Corpus, fold_typography, load_corpus
 
@@ -56,19 +55,6 @@ class Added:
     created: bool
     chars: int
     title: str
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def add_document(source: str, *, data_dir: Path | None = None) -> Added:
@@ -136,8 +122,8 @@ def add_document(source: str, *, data_dir: Path | None = None) -> Added:
     text_path = root / "texts" / f"{doc_id}.txt"
     # Text first, then its entry: each write is atomic, and the loader reports a text without
     # an entry by name, so an interruption between the two is visible, not silent.
-    _write_atomic(text_path, data)
-    _write_atomic(documents, documents.read_bytes() + entry.encode("utf-8"))
+    write_file_atomically(text_path, data)
+    write_file_atomically(documents, documents.read_bytes() + entry.encode("utf-8"))
     return Added(doc_id, True, len(page.text), page.title)
 
 

@@ -105,6 +105,12 @@ def _mutate(data: Path, filename: str, index: int, field: str, value) -> None:
     path.write_text(tomli_w.dumps(doc), "utf-8")
 
 
+def _insert(path: Path, at: int, junk: bytes) -> None:
+    raw = path.read_bytes()
+    at %= len(raw) + 1
+    path.write_bytes(raw[:at] + junk + raw[at:])
+
+
 def _load(data: Path) -> None:
     load_catalog(load_corpus(data), data)
 
@@ -133,10 +139,7 @@ def test_mutated_catalogue_entries(filename, index, field, value):
 )
 def test_random_bytes_in_catalogue_files(filename, at, junk):
     with _data() as data:
-        path = data / "catalog" / filename
-        raw = path.read_bytes()
-        at %= len(raw) + 1
-        path.write_bytes(raw[:at] + junk + raw[at:])
+        _insert(data / "catalog" / filename, at, junk)
         try:
             _load(data)
         except InputError as exc:
@@ -151,10 +154,7 @@ def test_random_bytes_in_catalogue_files(filename, at, junk):
 )
 def test_mutated_documents_are_always_caught(name, at, junk):
     with _data() as data:
-        path = data / "corpus" / "texts" / f"{name}.txt"
-        raw = path.read_bytes()
-        at %= len(raw) + 1
-        path.write_bytes(raw[:at] + junk + raw[at:])
+        _insert(data / "corpus" / "texts" / f"{name}.txt", at, junk)
         try:
             load_corpus(data)
         except CorpusError as exc:

@@ -131,7 +131,7 @@ def test_interrupted_renders_leave_old_or_new_maps(tmp_path):
 
 @pytest.mark.parametrize("leftover", [".layers.old", ".layers.new-abc"])
 def test_leftovers_of_a_killed_swap_are_recovered(tmp_path, leftover):
-    from geo.build import write_atomically
+    from geo._io import write_atomically
 
     target = tmp_path / "layers"
     (tmp_path / leftover).mkdir()
